@@ -1,0 +1,49 @@
+"""watchfloor: turn the news into sourced, structured intelligence.
+
+The public API. Everything a user needs is importable from here; the CLI mirrors it.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from watchfloor.api import IngestReport, Watchfloor, code_documents, demo_articles_path
+from watchfloor.errors import WatchfloorError
+from watchfloor.records import (
+    Article,
+    Brief,
+    ClaimRef,
+    Document,
+    Entity,
+    Event,
+    Location,
+    Mention,
+    Source,
+    Trigger,
+)
+from watchfloor.settings import Settings, load_settings
+from watchfloor.store import EventQuery, Store, open_store
+
+__all__ = [
+    "Article",
+    "Brief",
+    "ClaimRef",
+    "Document",
+    "Entity",
+    "Event",
+    "EventQuery",
+    "IngestReport",
+    "Location",
+    "Mention",
+    "Settings",
+    "Source",
+    "Store",
+    "Trigger",
+    "Watchfloor",
+    "WatchfloorError",
+    "__version__",
+    "code_documents",
+    "demo_articles_path",
+    "load_settings",
+    "open_store",
+]
