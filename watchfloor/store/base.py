@@ -109,6 +109,18 @@ class Store(abc.ABC):
     def counts(self) -> dict[str, Any]:
         """Counts of sources, articles, duplicates, events, by source and language."""
 
+    @abc.abstractmethod
+    def query(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """Run a read-only SQL query over the store's tables; returns a pandas DataFrame.
+
+        Analysis stages use this for set-based work (dyads over millions of events); the SQL
+        they send sticks to what DuckDB and PostgreSQL both understand where it can.
+        """
+
+    @abc.abstractmethod
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run one write statement atomically (for small updates: acknowledgements, notes)."""
+
     # -- lifecycle -------------------------------------------------------------------------
     @abc.abstractmethod
     def close(self) -> None: ...

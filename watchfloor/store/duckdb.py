@@ -365,6 +365,14 @@ class DuckDBStore(Store):
                 "by_language": by_language,
             }
 
+    def query(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        with self._lock:
+            return self.con.execute(sql, list(params)).df()
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        with self.transaction() as con:
+            con.execute(sql, list(params))
+
     def close(self) -> None:
         self.con.close()
 
