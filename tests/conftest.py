@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import json
+from importlib import resources
+
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,3 +30,10 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def event_schema() -> dict:
+    """The JSON Schema of the event record, as shipped in the package."""
+    text = resources.files("watchfloor.data").joinpath("schema/event.schema.json").read_text()
+    return json.loads(text)

@@ -14,8 +14,6 @@ from typer.testing import CliRunner
 from watchfloor.cli import app
 from watchfloor.store import open_store
 
-from .test_records import event_schema
-
 runner = CliRunner()
 
 
@@ -90,13 +88,13 @@ def coded_db(db_path: Path, tmp_path: Path) -> Path:
     return db_path
 
 
-def test_cli_events_formats_and_filters(coded_db: Path) -> None:
+def test_cli_events_formats_and_filters(coded_db: Path, event_schema: dict) -> None:
     code, out, _ = invoke("events", "--db", str(coded_db), "--format", "json")
     assert code == 0
     records = [json.loads(line) for line in out.splitlines()]
     assert records, "the coder found no events in plain news sentences"
     for record in records:
-        jsonschema.validate(record, event_schema())
+        jsonschema.validate(record, event_schema)
     code, out, _ = invoke("events", "--db", str(coded_db), "--format", "csv", "--actor", "USA")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows and all(r["actor"].startswith("USA") for r in rows)
@@ -110,7 +108,7 @@ def test_cli_events_bad_date_is_rejected(coded_db: Path) -> None:
     assert code != 0 and "YYYY-MM-DD" in err
 
 
-def test_cli_code_writes_schema_valid_records(tmp_path: Path) -> None:
+def test_cli_code_writes_schema_valid_records(tmp_path: Path, event_schema: dict) -> None:
     docs = tmp_path / "in.jsonl"
     docs.write_text(
         json.dumps({"id": "x", "text": "Iran accused Israel of attacking its nuclear sites.",
@@ -124,7 +122,7 @@ def test_cli_code_writes_schema_valid_records(tmp_path: Path) -> None:
     records = [json.loads(line) for line in out_file.read_text().splitlines()]
     assert records and {r["doc_id"] for r in records} == {"x"}  # Spanish is never coded
     for record in records:
-        jsonschema.validate(record, event_schema())
+        jsonschema.validate(record, event_schema)
 
 
 def test_cli_code_bad_input_leaves_no_output(tmp_path: Path) -> None:

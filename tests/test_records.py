@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from importlib import resources
 
 import jsonschema
 import pytest
@@ -20,11 +19,6 @@ from watchfloor.records import (
     Trigger,
     stable_id,
 )
-
-
-def event_schema() -> dict:
-    text = resources.files("watchfloor.data").joinpath("schema/event.schema.json").read_text()
-    return json.loads(text)
 
 
 def sample_event(**changes: object) -> Event:
@@ -56,8 +50,8 @@ def sample_event(**changes: object) -> Event:
     return Event(**values)  # type: ignore[arg-type]
 
 
-def test_records_event_json_matches_schema() -> None:
-    jsonschema.validate(sample_event().to_dict(), event_schema())
+def test_records_event_json_matches_schema(event_schema: dict) -> None:
+    jsonschema.validate(sample_event().to_dict(), event_schema)
 
 
 def test_records_event_round_trip() -> None:
@@ -86,7 +80,7 @@ def test_records_event_rejects_invalid_values(change: dict[str, object], message
 
 
 @pytest.mark.parametrize("bad", [{"cameo": "42x"}, {"country_lower": True}, {"drop": "mentions"}])
-def test_records_schema_rejects_broken_records(bad: dict[str, object]) -> None:
+def test_records_schema_rejects_broken_records(bad: dict[str, object], event_schema: dict) -> None:
     data = sample_event().to_dict()
     if "cameo" in bad:
         data["cameo"] = bad["cameo"]
@@ -95,7 +89,7 @@ def test_records_schema_rejects_broken_records(bad: dict[str, object]) -> None:
     if "drop" in bad:
         data.pop(str(bad["drop"]))
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(data, event_schema())
+        jsonschema.validate(data, event_schema)
 
 
 def test_records_sixteen_plover_types() -> None:

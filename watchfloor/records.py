@@ -543,3 +543,724 @@ class Brief:
             "generator": self.generator,
             "coverage": self.coverage,
         }
+
+
+# -- analysis: dyads, escalation, indicators, forecasts, alerts --------------------------------
+# Appended by the analysis stage (watchfloor/analysis/{dyads,escalation,indicators,forecasts,
+# alerts}.py). Kept in one block, with its own ``__all__`` extension, so other sections of this
+# module can grow without touching it.
+
+__all__ += [
+    "Alert",
+    "Delivery",
+    "Dyad",
+    "DyadPoint",
+    "Escalation",
+    "Evidence",
+    "Forecast",
+    "Indicator",
+    "IndicatorFilter",
+    "IndicatorValue",
+]
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _parse_day(value: Any) -> date | None:
+    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    return date.fromisoformat(str(value))
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return _utc(value)
+    return _utc(datetime.fromisoformat(str(value).replace("Z", "+00:00")))
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One stored event cited in support of an analytic result (a dyad, a score, an alert).
+
+    ``plover`` is the event's PLOVER intensity (see ``docs/analysis.md``), ``goldstein`` its
+    Goldstein score; both let a reader check the number the event contributed.
+    """
+
+    event_id: str
+    doc_id: str
+    date: date | None
+    event_type: str
+    mode: str | None
+    actors: tuple[str, ...]
+    recipients: tuple[str, ...]
+    sentence: str
+    goldstein: float
+    plover: float
+    claim_stance: str | None = None
+
+    def summary(self) -> str:
+        """``"USAMIL ASSAULT VEN on 2026-10-20 [demo-037]"``: how rationales name an event."""
+        who = "+".join(self.actors) or "?"
+        whom = "+".join(self.recipients) or "?"
+        kind = self.event_type + (f"/{self.mode}" if self.mode else "")
+        return f"{who} {kind} {whom} on {_day(self.date) or 'an unknown date'} [{self.doc_id}]"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id,
+            "doc_id": self.doc_id,
+            "date": _day(self.date),
+            "event_type": self.event_type,
+            "mode": self.mode,
+            "actors": list(self.actors),
+            "recipients": list(self.recipients),
+            "sentence": self.sentence,
+            "goldstein": self.goldstein,
+            "plover": self.plover,
+            "claim_stance": self.claim_stance,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Evidence:
+        return cls(
+            event_id=data["event_id"],
+            doc_id=data["doc_id"],
+            date=_parse_day(data.get("date")),
+            event_type=data["event_type"],
+            mode=data.get("mode"),
+            actors=tuple(data.get("actors") or ()),
+            recipients=tuple(data.get("recipients") or ()),
+            sentence=data.get("sentence", ""),
+            goldstein=float(data.get("goldstein", 0.0)),
+            plover=float(data.get("plover", 0.0)),
+            claim_stance=data.get("claim_stance"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DyadPoint:
+    """A directed dyad's activity in one period (a day, or the ISO week starting ``period``)."""
+
+    period: date
+    events: int
+    verbal_coop: int
+    material_coop: int
+    verbal_conflict: int
+    material_conflict: int
+    goldstein_sum: float
+    goldstein_mean: float | None
+    plover_sum: float
+    plover_mean: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "period": _day(self.period),
+            "events": self.events,
+            "verbal_coop": self.verbal_coop,
+            "material_coop": self.material_coop,
+            "verbal_conflict": self.verbal_conflict,
+            "material_conflict": self.material_conflict,
+            "goldstein_sum": self.goldstein_sum,
+            "goldstein_mean": self.goldstein_mean,
+            "plover_sum": self.plover_sum,
+            "plover_mean": self.plover_mean,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Dyad:
+    """A directed actor pair (each side an actor set such as ``"RUS*"``) and its series.
+
+    ``total`` sums every point (its ``period`` is the first period); ``top_events`` are the
+    most intense events of the pair in the span, strongest first.
+    """
+
+    source: str
+    target: str
+    granularity: str
+    since: date | None
+    until: date | None
+    points: tuple[DyadPoint, ...]
+    total: DyadPoint
+    top_events: tuple[Evidence, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "target": self.target,
+            "granularity": self.granularity,
+            "since": _day(self.since),
+            "until": _day(self.until),
+            "total": self.total.to_dict(),
+            "points": [p.to_dict() for p in self.points],
+            "top_events": [e.to_dict() for e in self.top_events],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    """How a directed dyad moved in the recent window against its baseline.
+
+    ``arrow`` is ``deteriorated``, ``improved`` or ``unchanged`` (CrisisWatch style). ``formula``
+    and ``inputs`` let a reader recompute ``score`` by hand; ``drivers`` are the recent events
+    that pushed the score in the arrow's direction, named in ``rationale``.
+    """
+
+    source: str
+    target: str
+    as_of: date
+    recent: tuple[date, date]
+    baseline: tuple[date, date]
+    arrow: str
+    score: float
+    formula: str
+    inputs: dict[str, Any]
+    rationale: str
+    drivers: tuple[Evidence, ...] = ()
+    new_actors: tuple[str, ...] = ()
+    new_dyad: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "target": self.target,
+            "as_of": _day(self.as_of),
+            "recent": [_day(d) for d in self.recent],
+            "baseline": [_day(d) for d in self.baseline],
+            "arrow": self.arrow,
+            "score": self.score,
+            "formula": self.formula,
+            "inputs": dict(self.inputs),
+            "rationale": self.rationale,
+            "drivers": [e.to_dict() for e in self.drivers],
+            "new_actors": list(self.new_actors),
+            "new_dyad": self.new_dyad,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorFilter:
+    """Which events an indicator counts. Every non-empty field must match (AND); the values
+    within a field are alternatives (OR).
+
+    ``actors``/``recipients`` are actor-set terms (``"RUS*"`` a country with all its sectors,
+    ``"RUSMIL"`` one code); ``places`` match the event location's country code or name;
+    ``keywords`` are case-insensitive substrings of the evidence sentence; with
+    ``either_direction`` the actor and recipient sides may also be swapped. ``not_actors``
+    drops events any of whose actors is in those sets. ``stances`` are the claim stances
+    counted, ``"none"`` meaning an event stated as fact.
+    """
+
+    actors: tuple[str, ...] = ()
+    not_actors: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()
+    modes: tuple[str, ...] = ()
+    quad_classes: tuple[int, ...] = ()
+    places: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    modalities: tuple[str, ...] = ("actual",)
+    stances: tuple[str, ...] = ("none", "asserts", "confirms")
+    either_direction: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "actors": list(self.actors),
+            "not_actors": list(self.not_actors),
+            "recipients": list(self.recipients),
+            "event_types": list(self.event_types),
+            "modes": list(self.modes),
+            "quad_classes": list(self.quad_classes),
+            "places": list(self.places),
+            "keywords": list(self.keywords),
+            "modalities": list(self.modalities),
+            "stances": list(self.stances),
+            "either_direction": self.either_direction,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """An analyst-defined "trend to watch": a filter, a measure, a window, a baseline, a threshold.
+
+    An event counts when it matches any of ``filters``. ``measure`` is one of ``count``,
+    ``distinct_countries`` (of the actors), ``plover_sum``, ``conflict_intensity``,
+    ``cooperation_intensity``, ``goldstein_sum`` or ``fatalities``. ``polarity`` says whether
+    a rising value is a deterioration (``rising_is_worse``) or an improvement
+    (``rising_is_better``).
+    """
+
+    id: str
+    name: str
+    filters: tuple[IndicatorFilter, ...]
+    description: str = ""
+    measure: str = "count"
+    window_days: int = 14
+    baseline_days: int = 56
+    threshold: float | None = None
+    threshold_direction: str = "above"
+    polarity: str = "rising_is_worse"
+    min_change: float = 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "filters": [f.to_dict() for f in self.filters],
+            "measure": self.measure,
+            "window_days": self.window_days,
+            "baseline_days": self.baseline_days,
+            "threshold": self.threshold,
+            "threshold_direction": self.threshold_direction,
+            "polarity": self.polarity,
+            "min_change": self.min_change,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorValue:
+    """An indicator evaluated on a day: its value, trend, arrow and the events behind it.
+
+    ``trend`` is ``rising``, ``falling`` or ``steady``; ``arrow`` turns it into
+    ``deteriorated``/``improved``/``unchanged`` through the indicator's polarity. ``series``
+    holds (window start, value) for the baseline windows and the current one, oldest first.
+    """
+
+    indicator_id: str
+    name: str
+    as_of: date
+    window: tuple[date, date]
+    value: float
+    baseline_mean: float
+    baseline_sd: float
+    change: float
+    trend: str
+    arrow: str
+    threshold: float | None
+    crossed: bool
+    formula: str
+    inputs: dict[str, Any]
+    series: tuple[tuple[date, float], ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "indicator_id": self.indicator_id,
+            "name": self.name,
+            "as_of": _day(self.as_of),
+            "window": [_day(d) for d in self.window],
+            "value": self.value,
+            "baseline_mean": self.baseline_mean,
+            "baseline_sd": self.baseline_sd,
+            "change": self.change,
+            "trend": self.trend,
+            "arrow": self.arrow,
+            "threshold": self.threshold,
+            "crossed": self.crossed,
+            "formula": self.formula,
+            "inputs": dict(self.inputs),
+            "series": [[_day(d), v] for d, v in self.series],
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    """A trend to watch, stated as a checkable forecast.
+
+    "``indicator_id`` will be ``direction`` (rising/falling/steady) by ``horizon``, with
+    ``probability``". ``status`` is ``open`` until the horizon passes, then ``scored`` (with
+    ``hit`` and ``brier`` = (probability - hit)^2) or ``void`` (the indicator was removed).
+    """
+
+    id: str
+    indicator_id: str
+    direction: str
+    probability: float
+    made_at: datetime
+    horizon: date
+    value_at_made: float | None = None
+    author: str = "watchfloor"
+    note: str | None = None
+    status: str = "open"
+    observed_direction: str | None = None
+    value_at_horizon: float | None = None
+    hit: bool | None = None
+    brier: float | None = None
+    scored_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "made_at", _utc(self.made_at))
+        object.__setattr__(self, "scored_at", _utc(self.scored_at))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "indicator_id": self.indicator_id,
+            "direction": self.direction,
+            "probability": self.probability,
+            "made_at": _iso(self.made_at),
+            "horizon": _day(self.horizon),
+            "value_at_made": self.value_at_made,
+            "author": self.author,
+            "note": self.note,
+            "status": self.status,
+            "observed_direction": self.observed_direction,
+            "value_at_horizon": self.value_at_horizon,
+            "hit": self.hit,
+            "brier": self.brier,
+            "scored_at": _iso(self.scored_at),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """The delivery state of one alert on one channel (``pending``, ``delivered``, ``failed``)."""
+
+    channel: str
+    status: str
+    attempts: int = 0
+    last_attempt_at: datetime | None = None
+    delivered_at: datetime | None = None
+    last_error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "channel": self.channel,
+            "status": self.status,
+            "attempts": self.attempts,
+            "last_attempt_at": _iso(_utc(self.last_attempt_at)),
+            "delivered_at": _iso(_utc(self.delivered_at)),
+            "last_error": self.last_error,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """Something moved: an indicator crossed its threshold (``kind="indicator"``) or a dyad
+    deteriorated (``kind="escalation"``).
+
+    ``dedup_key`` identifies "the same alert" for the cool-down; ``occurrences`` counts how
+    often it fired (first time included), ``details`` holds the formula and inputs behind it.
+    """
+
+    id: str
+    kind: str
+    subject: str
+    dedup_key: str
+    created_at: datetime
+    title: str
+    message: str
+    value: float | None = None
+    evidence: tuple[Evidence, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+    occurrences: int = 1
+    last_seen_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    ack_note: str | None = None
+    deliveries: tuple[Delivery, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "created_at", _utc(self.created_at))
+        object.__setattr__(self, "last_seen_at", _utc(self.last_seen_at))
+        object.__setattr__(self, "acknowledged_at", _utc(self.acknowledged_at))
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "subject": self.subject,
+            "dedup_key": self.dedup_key,
+            "created_at": _iso(self.created_at),
+            "title": self.title,
+            "message": self.message,
+            "value": self.value,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "details": dict(self.details),
+            "occurrences": self.occurrences,
+            "last_seen_at": _iso(self.last_seen_at),
+            "acknowledged_at": _iso(self.acknowledged_at),
+            "acknowledged_by": self.acknowledged_by,
+            "ack_note": self.ack_note,
+            "deliveries": [d.to_dict() for d in self.deliveries],
+        }
+
+
+# -- analysis: claims ledger, stories, analyst corrections --------------------------------------
+# Appended by the claims/stories/corrections stage (watchfloor/analysis/{claims,stories,
+# corrections}.py). One block with its own ``__all__`` extension, like the section above.
+
+__all__ += [
+    "CLAIM_STATUSES",
+    "CORRECTION_ACTIONS",
+    "CORRECTION_TARGETS",
+    "STANCE_KINDS",
+    "Claim",
+    "ClaimStanceRecord",
+    "Correction",
+    "FatalityFigure",
+    "RelatedStory",
+    "Story",
+]
+
+CLAIM_STATUSES: tuple[str, ...] = (
+    "reported",
+    "unconfirmed",
+    "denied",
+    "disputed",
+    "confirmed",
+    "retracted",
+)
+# "reported": an outlet states the event as fact; the others are ``ClaimRef`` stances.
+STANCE_KINDS: tuple[str, ...] = ("reported", *STANCES)
+CORRECTION_ACTIONS: tuple[str, ...] = ("comment", "confirm", "correct", "reject")
+CORRECTION_TARGETS: tuple[str, ...] = ("event", "claim", "story")
+
+
+def _claims_day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimStanceRecord:
+    """One stance taken on a claim: who, through which outlet, when, and the sentence that shows it.
+
+    ``stance`` is one of ``STANCE_KINDS``. ``source_key`` is the unit of independence: syndicated
+    copies of one story share their original's key, and a state's government and its state media
+    share ``"state:<ISO3>"``. ``copy_of`` names the article this one is a syndicated copy of.
+    """
+
+    stance: str
+    event_id: str
+    doc_id: str
+    date: date | None
+    published_at: datetime | None
+    outlet: str | None
+    speaker: str | None
+    speaker_code: str | None
+    attribution: str
+    source_key: str
+    reliability: str | None
+    state_affiliated: bool | None
+    evidence: str
+    sentence_index: int = 0
+    fatalities: int | None = None
+    copy_of: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stance": self.stance,
+            "event_id": self.event_id,
+            "doc_id": self.doc_id,
+            "date": _claims_day(self.date),
+            "published_at": _iso(self.published_at),
+            "outlet": self.outlet,
+            "speaker": self.speaker,
+            "speaker_code": self.speaker_code,
+            "attribution": self.attribution,
+            "source_key": self.source_key,
+            "reliability": self.reliability,
+            "state_affiliated": self.state_affiliated,
+            "evidence": self.evidence,
+            "sentence_index": self.sentence_index,
+            "fatalities": self.fatalities,
+            "copy_of": self.copy_of,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FatalityFigure:
+    """A death toll as one article gave it: a ``cumulative`` total or one ``incident``'s dead."""
+
+    figure: int
+    scope: str
+    date: date | None
+    published_at: datetime | None
+    doc_id: str
+    outlet: str | None
+    evidence: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "figure": self.figure,
+            "scope": self.scope,
+            "date": _claims_day(self.date),
+            "published_at": _iso(self.published_at),
+            "doc_id": self.doc_id,
+            "outlet": self.outlet,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A proposition (actor, action family, target, time window) and every stance taken on it.
+
+    ``actor`` and ``target`` are country codes where known (``target`` falls back to a place
+    name); ``family`` is the action family that merges synonyms (see
+    ``watchfloor/data/claims/families.tsv``). ``status`` is one of ``CLAIM_STATUSES`` and
+    ``rationale`` says which rule gave it (``watchfloor/analysis/claims.py`` lists the rules).
+    """
+
+    id: str
+    actor: str
+    family: str
+    label: str
+    event_type: str
+    mode: str | None
+    target: str
+    place: str | None
+    first_date: date | None
+    last_date: date | None
+    status: str
+    rationale: str
+    stances: tuple[ClaimStanceRecord, ...]
+    fatalities: tuple[FatalityFigure, ...] = ()
+    analyst_status: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def summary(self) -> str:
+        """``"RUS withdraws people from VEN (Caracas)"``."""
+        place = f" ({self.place})" if self.place and self.place != self.target else ""
+        return f"{self.actor or '?'} {self.label} {self.target or '?'}{place}".strip()
+
+    @property
+    def event_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s.event_id for s in self.stances))
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The independent sources (``source_key``) that took a stance, first seen first."""
+        return tuple(dict.fromkeys(s.source_key for s in self.stances))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "summary": self.summary,
+            "actor": self.actor,
+            "family": self.family,
+            "label": self.label,
+            "event_type": self.event_type,
+            "mode": self.mode,
+            "target": self.target,
+            "place": self.place,
+            "first_date": _claims_day(self.first_date),
+            "last_date": _claims_day(self.last_date),
+            "status": self.status,
+            "rationale": self.rationale,
+            "analyst_status": self.analyst_status,
+            "sources": list(self.sources),
+            "stances": [s.to_dict() for s in self.stances],
+            "fatalities": [f.to_dict() for f in self.fatalities],
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles about the same happening, across sources and days.
+
+    ``first_seen``/``last_seen`` span the members' publication times (``seen_at`` when a member
+    has none); ``sources`` are the outlets, ``event_ids`` the events coded from the members.
+    """
+
+    id: str
+    title: str
+    first_seen: datetime | None
+    last_seen: datetime | None
+    article_ids: tuple[str, ...]
+    sources: tuple[str, ...] = ()
+    event_ids: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "first_seen", _utc(self.first_seen))
+        object.__setattr__(self, "last_seen", _utc(self.last_seen))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "first_seen": _iso(self.first_seen),
+            "last_seen": _iso(self.last_seen),
+            "article_ids": list(self.article_ids),
+            "sources": list(self.sources),
+            "event_ids": list(self.event_ids),
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedStory:
+    """A story related to an article's own story, with how strongly and why."""
+
+    story: Story
+    score: float
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"story": self.story.to_dict(), "score": self.score, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """One analyst action on an event, claim or story, kept as an audit trail entry.
+
+    ``action`` is one of ``CORRECTION_ACTIONS``; ``changes`` holds the corrected fields of a
+    ``correct`` (``{"event_type": "ACCUSE", "date": "2026-10-20"}``); ``note`` is the reason, or
+    the text of a comment; ``original`` is the target as it was when the analyst acted.
+    """
+
+    id: str
+    target_kind: str
+    target_id: str
+    action: str
+    analyst: str
+    created_at: datetime
+    note: str = ""
+    changes: dict[str, Any] = field(default_factory=dict)
+    original: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "created_at", _utc(self.created_at))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "target_kind": self.target_kind,
+            "target_id": self.target_id,
+            "action": self.action,
+            "analyst": self.analyst,
+            "created_at": _iso(self.created_at),
+            "note": self.note,
+            "changes": dict(self.changes),
+            "original": self.original,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Correction:
+        created = data["created_at"]
+        if not isinstance(created, datetime):
+            created = datetime.fromisoformat(str(created).replace("Z", "+00:00"))
+        return cls(
+            id=data["id"],
+            target_kind=data["target_kind"],
+            target_id=data["target_id"],
+            action=data["action"],
+            analyst=data["analyst"],
+            created_at=created,
+            note=data.get("note") or "",
+            changes=dict(data.get("changes") or {}),
+            original=data.get("original"),
+        )

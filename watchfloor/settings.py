@@ -39,6 +39,25 @@ class Settings:
     # analysis
     baseline_days: int = 28
     recent_days: int = 7
+    # analysis: escalation, indicators and alerts (analysis/{escalation,indicators,alerts}.py)
+    escalation_threshold: float = 2.0  # |z| at which a dyad's arrow moves
+    escalation_history_days: int = 365  # look-back for "new actor" and "new dyad" flags
+    indicators_file: str | None = None  # analyst's indicator YAML; None: the shipped demo set
+    forecast_horizon_days: int = 28
+    alert_channels: tuple[str, ...] = ("log",)  # any of: log, webhook, email
+    alert_cooldown_hours: float = 24.0
+    alert_retries: int = 3
+    alert_retry_backoff_s: float = 1.0
+    alert_watch_dyads: tuple[str, ...] = ()  # "USA*>VEN*"; empty: every country pair
+    alert_webhook_url: str | None = None
+    alert_webhook_timeout_s: float = 10.0
+    alert_smtp_host: str = "localhost"
+    alert_smtp_port: int = 25
+    alert_smtp_starttls: bool = False
+    alert_smtp_user: str | None = None
+    alert_smtp_password: str | None = None
+    alert_email_from: str = "watchfloor@localhost"
+    alert_email_to: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
 
