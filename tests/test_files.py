@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,25 @@ def test_files_bad_field_map(pair: str) -> None:
 def test_files_read_documents_stops_at_first_bad_line(fixtures: Path) -> None:
     with pytest.raises(InputFileError, match=r"bad\.jsonl:2: bad date"):
         list(read_documents(fixtures / "files" / "bad.jsonl"))
+
+
+def test_files_syndicated_copy_is_linked_to_the_original(tmp_path: Path) -> None:
+    from watchfloor.api import Watchfloor
+
+    body = " ".join(
+        f"Sentence {i} of the wire story says the ministers met in Lima to discuss trade." for i in range(12)
+    )
+    original = {"id": "wire-1", "text": body, "source": "Wire", "date": "2026-10-01"}
+    reprint = {"id": "paper-1", "text": "Reprinted by arrangement. " + body + " Additional reporting.",
+               "source": "Paper", "date": "2026-10-01"}
+    unrelated = {"id": "other-1", "text": "An unrelated story about a football match in Leeds, "
+                 "where the home side won two goals to one in front of a full stadium.",
+                 "source": "Paper", "date": "2026-10-02"}
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(json.dumps(original) + "\n")
+    second.write_text(json.dumps(reprint) + "\n" + json.dumps(unrelated) + "\n")
+    with Watchfloor(tmp_path / "s.duckdb") as wf:
+        wf.ingest([first], code=False)
+        wf.ingest([second], code=False)
+        stored = {a.id: a.duplicate_of for a in wf.store.articles()}
+    assert stored == {"wire-1": None, "paper-1": "wire-1", "other-1": None}

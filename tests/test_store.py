@@ -145,3 +145,25 @@ def test_store_open_bad_location_is_a_clear_error(tmp_path: Path) -> None:
 
     with pytest.raises(StoreError, match="cannot open the store"):
         open_store(tmp_path / "missing-dir" / "x.duckdb")
+
+
+def test_store_edited_article_is_coded_again(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        store.add_articles([Article(id="x1", text="First.", canonical_url="https://a.example/1")])
+        store.replace_events([("x1", [])], "coder@1")
+        assert [a.id for b in store.uncoded_articles("coder@1") for a in b] == []
+        store.add_articles(
+            [Article(id="x1", text="Edited.", canonical_url="https://a.example/1")],
+            update_edited=True,
+        )
+        assert [a.id for b in store.uncoded_articles("coder@1") for a in b] == ["x1"]
+
+
+def test_store_applies_a_migration_numbered_below_the_latest(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        # a store made before migration 0002 was merged, but after 0003 was applied
+        store.execute("DELETE FROM schema_migrations WHERE version = 2")
+        for table in ("source_options", "source_state", "seen_items", "article_signatures"):
+            store.execute(f"DROP TABLE {table}")
+    with open_store(db_path) as store:  # reopening brings back the missing migration
+        assert store.query("SELECT count(*) AS n FROM seen_items")["n"][0] == 0

@@ -10,9 +10,12 @@ __all__ = [
     "CitationError",
     "ConfigError",
     "ExtractionError",
+    "FeedError",
     "FetchError",
     "InputFileError",
     "InputProblem",
+    "RefusedContentError",
+    "RetryLaterError",
     "StoreError",
     "UnsafeURLError",
     "WatchfloorError",
@@ -93,6 +96,29 @@ class ExtractionError(WatchfloorError, ValueError):
     """W303: no main text could be extracted from a page."""
 
     code = "W303"
+
+
+# -- ingestion from the network (ingest/fetch.py, feeds.py, pages.py) --------------------------
+class FeedError(WatchfloorError):
+    """W304: a response that should be an RSS or Atom feed is not one (or is too malformed)."""
+
+    code = "W304"
+
+
+class RefusedContentError(FetchError):
+    """W305: a response was refused unread: too large, wrong type, entity or decompression bomb."""
+
+    code = "W305"
+
+
+class RetryLaterError(FetchError):
+    """W306: the source answered 429/503 and asked us to come back later than we will wait."""
+
+    code = "W306"
+
+    def __init__(self, message: str, *, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class CitationError(WatchfloorError):

@@ -9,14 +9,14 @@ their own identity.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from watchfloor.records import Article, Event, Source
 
-__all__ = ["ArticleWriteResult", "EventQuery", "Store"]
+__all__ = ["ArticleWriteResult", "EventQuery", "SeenItem", "SourceState", "Store"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,34 @@ class EventQuery:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+# -- source polling records (ingest/registry.py, watch.py) ------------------------------------
+@dataclass(frozen=True)
+class SourceState:
+    """What the poller knows about one source: validators, watermark and health. Times are UTC."""
+
+    name: str
+    etag: str | None = None
+    last_modified: str | None = None
+    watermark: datetime | None = None
+    last_attempt: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    last_error_code: str | None = None
+    consecutive_failures: int = 0
+    next_due: datetime | None = None
+    items_stored: int = 0
+
+
+@dataclass(frozen=True)
+class SeenItem:
+    """A feed item or followed link already handled, and a fingerprint of its content then."""
+
+    source: str
+    key: str
+    fingerprint: str
+    article_id: str | None = None
+
+
 class Store(abc.ABC):
     """What every backend provides. Times are UTC; dates are event dates."""
 
@@ -70,9 +98,15 @@ class Store(abc.ABC):
     # -- articles --------------------------------------------------------------------------
     @abc.abstractmethod
     def add_articles(
-        self, articles: Sequence[Article], *, update_edited: bool = False
+        self,
+        articles: Sequence[Article],
+        *,
+        update_edited: bool = False,
+        signatures: Mapping[str, bytes] | None = None,
     ) -> ArticleWriteResult:
         """Store articles once, keyed by id, canonical URL and content hash.
+
+        ``signatures`` (article id -> MinHash signature) are kept for near-duplicate detection.
 
         An article whose id, canonical URL or content hash is already stored is a duplicate. With
         ``update_edited``, an article whose canonical URL (or id) is stored with different text
@@ -120,6 +154,53 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         """Run one write statement atomically (for small updates: acknowledgements, notes)."""
+
+    # -- source polling (ingest/registry.py, watch.py) ---------------------------------------
+    # Not abstract: a backend without them can still store and code articles; it cannot poll.
+    def remove_source(self, name: str) -> bool:
+        """Forget a source, its options and its polling state (its articles stay)."""
+        raise NotImplementedError
+
+    def source_options(self) -> dict[str, dict[str, Any]]:
+        """Per-source options (``follow``, ``fetch_articles``, ``enabled``) by source name."""
+        raise NotImplementedError
+
+    def set_source_options(self, options: Mapping[str, Mapping[str, Any]]) -> None:
+        raise NotImplementedError
+
+    def source_states(self) -> dict[str, SourceState]:
+        raise NotImplementedError
+
+    def save_source_state(self, state: SourceState) -> None:
+        raise NotImplementedError
+
+    def seen_items(self, source: str) -> dict[str, str]:
+        """Item key -> fingerprint of everything already handled for ``source``."""
+        raise NotImplementedError
+
+    def add_source_items(
+        self,
+        items: Sequence[tuple[SeenItem, Article | None]],
+        *,
+        signatures: Mapping[str, bytes] | None = None,
+    ) -> ArticleWriteResult:
+        """Store fetched articles and mark their items seen, atomically (the exactly-once step).
+
+        Articles are written as ``add_articles(..., update_edited=True)`` does; an edited article
+        loses its coding so that it is coded again. ``signatures`` (by article id) are the
+        MinHash signatures used to find near-duplicates later.
+        """
+        raise NotImplementedError
+
+    def near_duplicate_rows(
+        self, *, since: datetime | None = None
+    ) -> Iterator[tuple[str, bytes, str | None]]:
+        """(article id, MinHash signature, duplicate_of) of fetched articles, oldest first."""
+        raise NotImplementedError
+
+    def dedup_counts(self) -> dict[str, Any]:
+        """Exact duplicates and near-duplicates (stored copies), overall and by source."""
+        raise NotImplementedError
 
     # -- lifecycle -------------------------------------------------------------------------
     @abc.abstractmethod

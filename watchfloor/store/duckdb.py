@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import fields
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -20,7 +21,7 @@ import pyarrow as pa
 
 from watchfloor.errors import StoreError
 from watchfloor.records import Article, Event, Source
-from watchfloor.store.base import ArticleWriteResult, EventQuery, Store
+from watchfloor.store.base import ArticleWriteResult, EventQuery, SeenItem, SourceState, Store
 
 __all__ = ["DuckDBStore", "migrations"]
 
@@ -82,9 +83,13 @@ class DuckDBStore(Store):
                 "CREATE TABLE IF NOT EXISTS schema_migrations "
                 "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)"
             )
-            current = self.schema_version
+            # every shipped migration not yet applied, not just those above the highest applied:
+            # a migration merged later with a lower number must still run
+            applied = {
+                row[0] for row in self.con.execute("SELECT version FROM schema_migrations").fetchall()
+            }
             for version, name, sql in migrations():
-                if version <= current:
+                if version in applied:
                     continue
                 with self.transaction():
                     self.con.execute(sql)
@@ -137,84 +142,113 @@ class DuckDBStore(Store):
         with self.transaction() as con:
             row = con.execute("SELECT count(*) FROM sources WHERE name = ?", [name]).fetchone()
             con.execute("DELETE FROM sources WHERE name = ?", [name])
+            # polling state goes with the source (seen_items stay: re-adding it re-offers nothing)
+            con.execute("DELETE FROM source_options WHERE name = ?", [name])
+            con.execute("DELETE FROM source_state WHERE name = ?", [name])
         return bool(row and row[0])
 
     # -- articles --------------------------------------------------------------------------
     def add_articles(
-        self, articles: Sequence[Article], *, update_edited: bool = False
+        self,
+        articles: Sequence[Article],
+        *,
+        update_edited: bool = False,
+        signatures: Mapping[str, bytes] | None = None,
     ) -> ArticleWriteResult:
         if not articles:
             return ArticleWriteResult()
         now = datetime.now(UTC)
         with self.transaction() as con:
-            existing = self._existing_keys(con, articles)
-            by_id, by_hash, by_url = existing
-            inserted: list[Article] = []
-            updated: list[Article] = []
-            duplicates: list[tuple[str, str]] = []
-            seen_ids: dict[str, str] = {}
-            seen_hash: dict[str, str] = {}
-            seen_url: dict[str, str] = {}
-            for article in articles:
-                stored = (
-                    by_hash.get(article.content_hash)
-                    or seen_hash.get(article.content_hash)
-                    or seen_ids.get(article.id)
-                )
-                if stored is not None:
-                    duplicates.append((article.id, stored))
-                    continue
-                same_place = by_id.get(article.id) or (
-                    by_url.get(article.canonical_url) if article.canonical_url else None
-                )
-                if same_place is None and article.canonical_url:
-                    same_place = seen_url.get(article.canonical_url)
-                if same_place is not None:
-                    if update_edited and same_place in by_id.values():
-                        updated.append(article.with_changes(id=same_place))
-                    else:
-                        duplicates.append((article.id, same_place))
-                    continue
-                inserted.append(article)
-                seen_ids[article.id] = article.id
-                seen_hash[article.content_hash] = article.id
-                if article.canonical_url:
-                    seen_url[article.canonical_url] = article.id
-            rows = [self._article_row(a, now) for a in inserted + updated]
-            if updated:
-                con.execute(
-                    "DELETE FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))",
-                    [[a.id for a in updated]],
-                )
-            if rows:
-                table = pa.Table.from_pylist(rows, schema=_ARTICLE_SCHEMA)
-                con.register("_incoming_articles", table)
-                try:
-                    con.execute("INSERT INTO articles BY NAME SELECT * FROM _incoming_articles")
-                finally:
-                    con.unregister("_incoming_articles")
-            if duplicates:
-                offered = {a.id: a for a in articles}
-                dup_rows = [
-                    {
-                        "offered_id": offered_id,
-                        "stored_id": stored_id,
-                        "source": offered[offered_id].source,
-                        "url": offered[offered_id].url,
-                        "seen_at": now,
-                    }
-                    for offered_id, stored_id in duplicates
-                ]
-                con.register("_incoming_dups", pa.Table.from_pylist(dup_rows))
-                try:
-                    con.execute("INSERT INTO duplicates BY NAME SELECT * FROM _incoming_dups")
-                finally:
-                    con.unregister("_incoming_dups")
-        return ArticleWriteResult(
+            result, stored_as = self._write_articles(
+                con, articles, update_edited=update_edited, now=now
+            )
+            if signatures:
+                self._write_signatures(con, articles, signatures, stored_as, set(result.changed))
+            return result
+
+    def _write_articles(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        articles: Sequence[Article],
+        *,
+        update_edited: bool,
+        now: datetime,
+    ) -> tuple[ArticleWriteResult, dict[str, str]]:
+        """``add_articles`` inside the caller's transaction; also maps offered id -> stored id."""
+        existing = self._existing_keys(con, articles)
+        by_id, by_hash, by_url = existing
+        inserted: list[Article] = []
+        updated: list[Article] = []
+        duplicates: list[tuple[str, str]] = []
+        seen_ids: dict[str, str] = {}
+        seen_hash: dict[str, str] = {}
+        seen_url: dict[str, str] = {}
+        moved: dict[str, str] = {}
+        for article in articles:
+            stored = (
+                by_hash.get(article.content_hash)
+                or seen_hash.get(article.content_hash)
+                or seen_ids.get(article.id)
+            )
+            if stored is not None:
+                duplicates.append((article.id, stored))
+                continue
+            same_place = by_id.get(article.id) or (
+                by_url.get(article.canonical_url) if article.canonical_url else None
+            )
+            if same_place is None and article.canonical_url:
+                same_place = seen_url.get(article.canonical_url)
+            if same_place is not None:
+                if update_edited and same_place in by_id.values():
+                    updated.append(article.with_changes(id=same_place))
+                    moved[article.id] = same_place
+                else:
+                    duplicates.append((article.id, same_place))
+                continue
+            inserted.append(article)
+            seen_ids[article.id] = article.id
+            seen_hash[article.content_hash] = article.id
+            if article.canonical_url:
+                seen_url[article.canonical_url] = article.id
+        rows = [self._article_row(a, now) for a in inserted + updated]
+        if updated:
+            edited = [[a.id for a in updated]]
+            con.execute("DELETE FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))", edited)
+            # the text changed: the old coding no longer describes it, so it is coded again
+            con.execute("DELETE FROM codings WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", edited)
+        if rows:
+            table = pa.Table.from_pylist(rows, schema=_ARTICLE_SCHEMA)
+            con.register("_incoming_articles", table)
+            try:
+                con.execute("INSERT INTO articles BY NAME SELECT * FROM _incoming_articles")
+            finally:
+                con.unregister("_incoming_articles")
+        if duplicates:
+            offered = {a.id: a for a in articles}
+            dup_rows = [
+                {
+                    "offered_id": offered_id,
+                    "stored_id": stored_id,
+                    "source": offered[offered_id].source,
+                    "url": offered[offered_id].url,
+                    "seen_at": now,
+                }
+                for offered_id, stored_id in duplicates
+            ]
+            con.register("_incoming_dups", pa.Table.from_pylist(dup_rows))
+            try:
+                con.execute("INSERT INTO duplicates BY NAME SELECT * FROM _incoming_dups")
+            finally:
+                con.unregister("_incoming_dups")
+        stored_as = {a.id: a.id for a in inserted}
+        stored_as.update({offered: stored for offered, stored in duplicates})
+        stored_as.update(moved)
+        result = ArticleWriteResult(
             inserted=tuple(a.id for a in inserted),
             updated=tuple(a.id for a in updated),
             duplicates=tuple(duplicates),
         )
+        return result, stored_as
 
     @staticmethod
     def _existing_keys(
@@ -372,6 +406,188 @@ class DuckDBStore(Store):
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         with self.transaction() as con:
             con.execute(sql, list(params))
+
+    # -- source polling (ingest/registry.py, watch.py) ---------------------------------------
+    def source_options(self) -> dict[str, dict[str, Any]]:
+        with self._lock:
+            rows = self.con.execute("SELECT name, options FROM source_options").fetchall()
+        return {name: json.loads(options) for name, options in rows}
+
+    def set_source_options(self, options: Mapping[str, Mapping[str, Any]]) -> None:
+        rows = [
+            {"name": name, "options": json.dumps(dict(values), sort_keys=True)}
+            for name, values in options.items()
+        ]
+        if not rows:
+            return
+        with self.transaction() as con:
+            con.register("_incoming_options", pa.Table.from_pylist(rows))
+            try:
+                con.execute(
+                    "INSERT OR REPLACE INTO source_options "
+                    "SELECT name, options FROM _incoming_options"
+                )
+            finally:
+                con.unregister("_incoming_options")
+
+    def source_states(self) -> dict[str, SourceState]:
+        columns = [f.name for f in fields(SourceState)]
+        with self._lock:
+            rows = self.con.execute(f"SELECT {', '.join(columns)} FROM source_state").fetchall()
+        states = {}
+        for row in rows:
+            values: dict[str, Any] = {
+                c: v.astimezone(UTC) if isinstance(v, datetime) else v
+                for c, v in zip(columns, row, strict=True)
+            }
+            states[row[0]] = SourceState(**values)
+        return states
+
+    def save_source_state(self, state: SourceState) -> None:
+        columns = [f.name for f in fields(SourceState)]
+        with self.transaction() as con:
+            con.execute(
+                f"INSERT OR REPLACE INTO source_state ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' for _ in columns)})",
+                [getattr(state, c) for c in columns],
+            )
+
+    def seen_items(self, source: str) -> dict[str, str]:
+        with self._lock:
+            rows = self.con.execute(
+                "SELECT item_key, fingerprint FROM seen_items WHERE source = ?", [source]
+            ).fetchall()
+        return dict(rows)
+
+    def add_source_items(
+        self,
+        items: Sequence[tuple[SeenItem, Article | None]],
+        *,
+        signatures: Mapping[str, bytes] | None = None,
+    ) -> ArticleWriteResult:
+        if not items:
+            return ArticleWriteResult()
+        now = datetime.now(UTC)
+        articles = [article for _, article in items if article is not None]
+        signatures = signatures or {}
+        with self.transaction() as con:
+            # an item whose feed entry changed but whose article did not (same id, same text)
+            # is not offered again: it would be counted as a duplicate of itself
+            stored_hashes = dict(
+                con.execute(
+                    "SELECT id, content_hash FROM articles "
+                    "WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+                    [[a.id for a in articles]],
+                ).fetchall()
+                if articles
+                else []
+            )
+            unchanged = {a.id for a in articles if stored_hashes.get(a.id) == a.content_hash}
+            offered = [a for a in articles if a.id not in unchanged]
+            result, stored_as = (
+                self._write_articles(con, offered, update_edited=True, now=now)
+                if offered
+                else (ArticleWriteResult(), {})
+            )
+            stored_as.update({article_id: article_id for article_id in unchanged})
+            changed = set(result.changed)
+            self._write_signatures(con, articles, signatures, stored_as, changed)
+            seen_rows = {(seen.source, seen.key): (seen, article) for seen, article in items}
+            con.execute(
+                "INSERT INTO seen_items "
+                "(source, item_key, fingerprint, article_id, first_seen, last_seen) "
+                "SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+                "unnest(?::VARCHAR[]), ?, ? "
+                "ON CONFLICT (source, item_key) DO UPDATE SET "
+                "fingerprint = excluded.fingerprint, article_id = excluded.article_id, "
+                "last_seen = excluded.last_seen",
+                [
+                    [seen.source for seen, _ in seen_rows.values()],
+                    [seen.key for seen, _ in seen_rows.values()],
+                    [seen.fingerprint for seen, _ in seen_rows.values()],
+                    [
+                        stored_as.get(article.id, article.id) if article else None
+                        for _, article in seen_rows.values()
+                    ],
+                    now,
+                    now,
+                ],
+            )
+        return result
+
+    @staticmethod
+    def _write_signatures(
+        con: duckdb.DuckDBPyConnection,
+        articles: Sequence[Article],
+        signatures: Mapping[str, bytes],
+        stored_as: Mapping[str, str],
+        changed: set[str],
+    ) -> None:
+        """Keep near-duplicate signatures of written articles, in the caller's transaction."""
+        signature_rows = [
+            {"article_id": stored_as[a.id], "signature": signatures[a.id]}
+            for a in articles
+            if a.id in signatures and stored_as.get(a.id) in changed
+        ]
+        stale = changed - {row["article_id"] for row in signature_rows}
+        if stale:  # rewritten too short to judge: its old signature no longer describes it
+            con.execute(
+                "DELETE FROM article_signatures "
+                "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+                [sorted(stale)],
+            )
+        # unnest() of parameter lists, not a registered Arrow table: for the few rows of a
+        # poll batch it is about ten times faster (registering costs milliseconds each time)
+        if signature_rows:
+            con.execute(
+                "INSERT OR REPLACE INTO article_signatures "
+                "SELECT unnest(?::VARCHAR[]), unnest(?::BLOB[])",
+                [
+                    [row["article_id"] for row in signature_rows],
+                    [row["signature"] for row in signature_rows],
+                ],
+            )
+
+    def near_duplicate_rows(
+        self, *, since: datetime | None = None
+    ) -> Iterator[tuple[str, bytes, str | None]]:
+        sql = (
+            "SELECT a.id, s.signature, a.duplicate_of "
+            "FROM articles a JOIN article_signatures s ON s.article_id = a.id"
+        )
+        params: list[Any] = []
+        if since is not None:
+            sql += " WHERE a.seen_at >= ?"
+            params.append(since)
+        sql += " ORDER BY a.seen_at, a.id"
+        with self._lock:
+            cursor = self.con.execute(sql, params)
+            while rows := cursor.fetchmany(2000):
+                for article_id, signature, duplicate_of in rows:
+                    yield article_id, bytes(signature), duplicate_of
+
+    def dedup_counts(self) -> dict[str, Any]:
+        with self._lock:
+            exact = dict(
+                self.con.execute(
+                    "SELECT coalesce(source, '(none)'), count(*) FROM duplicates GROUP BY 1"
+                ).fetchall()
+            )
+            near = dict(
+                self.con.execute(
+                    "SELECT coalesce(source, '(none)'), count(*) FROM articles "
+                    "WHERE duplicate_of IS NOT NULL GROUP BY 1"
+                ).fetchall()
+            )
+        by_source = {
+            name: {"duplicates": int(exact.get(name, 0)), "near_duplicates": int(near.get(name, 0))}
+            for name in sorted(set(exact) | set(near))
+        }
+        return {
+            "duplicates": int(sum(exact.values())),
+            "near_duplicates": int(sum(near.values())),
+            "by_source": by_source,
+        }
 
     def close(self) -> None:
         self.con.close()
