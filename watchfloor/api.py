@@ -23,6 +23,7 @@ from watchfloor.settings import Settings, load_settings
 from watchfloor.store import EventQuery, Store, open_store
 
 if TYPE_CHECKING:
+    from watchfloor.ingest.dedup import NearDuplicateIndex
     from watchfloor.ingest.extract import ExtractedPage
     from watchfloor.ingest.registry import SourceEntry
     from watchfloor.ingest.watch import PassReport, Poller
@@ -139,6 +140,7 @@ class Watchfloor:
         A file with bad records stores nothing unless ``skip_bad``; its problems are in the report
         and ``report.failed`` is true. Files already stored are counted as duplicates.
         """
+        from watchfloor.ingest.dedup import link_near_duplicates
         from watchfloor.ingest.files import read_article_file
 
         report = IngestReport()
@@ -153,7 +155,12 @@ class Watchfloor:
             if batch.problems and not skip_bad:
                 file_report.failed = True
             elif batch.articles:
-                result = self.store.add_articles(batch.articles)
+                # syndicated copies are stored but linked to the original, so that analysis
+                # counts one wire story once, not once per outlet that reprinted it
+                articles, signatures = link_near_duplicates(
+                    batch.articles, self._near_duplicate_index()
+                )
+                result = self.store.add_articles(articles, signatures=signatures)
                 file_report.stored = len(result.inserted)
                 file_report.updated = len(result.updated)
                 file_report.duplicates = len(result.duplicates)
@@ -163,6 +170,17 @@ class Watchfloor:
         if code:
             report.coded_articles, report.events = self.code_pending()
         return report
+
+    def _near_duplicate_index(self) -> NearDuplicateIndex:
+        """Signatures of the articles stored in the last 30 days, to recognise copies of them."""
+        from watchfloor.ingest.dedup import NearDuplicateIndex
+        from watchfloor.ingest.watch import NEAR_DUPLICATE_WINDOW
+
+        index = NearDuplicateIndex()
+        since = datetime.now(UTC) - NEAR_DUPLICATE_WINDOW
+        for article_id, signature, duplicate_of in self.store.near_duplicate_rows(since=since):
+            index.add(article_id, signature, root=duplicate_of)
+        return index
 
     def add_articles(self, articles: Sequence[Article], *, code: bool = True) -> tuple[int, int]:
         """Store already-built articles (feeds and pages use this); returns (stored, events)."""
@@ -225,12 +243,27 @@ class Watchfloor:
         own = poller is None
         poller = poller or Poller(self.settings)
         try:
-            return poller.run_once(
+            report = poller.run_once(
                 self.store, names=names, force=force, code=self.code_pending if code else None
             )
         finally:
             if own:
                 poller.close()
+        if code and (report.stored or report.updated):
+            report.alerts = self.update_analysis()
+        return report
+
+    def update_analysis(self, *, now: datetime | None = None) -> list[Alert]:
+        """Bring stories up to date and raise alerts for what the new events moved.
+
+        ``watch`` calls this after every pass that stored something; alerts already raised
+        within their cool-down are not raised again.
+        """
+        from watchfloor.analysis.alerts import update_after_ingest
+        from watchfloor.analysis.stories import update_stories
+
+        update_stories(self.store)
+        return update_after_ingest(self.store, self.settings, now or datetime.now(UTC))
 
     def watch(
         self,

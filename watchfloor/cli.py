@@ -214,7 +214,9 @@ def events(
 @app.command()
 def brief(
     db: DbOption = None,
-    actor: Annotated[list[str] | None, typer.Option(help="Actor code or prefix (RUS, USAGOV).")] = None,
+    actor: Annotated[
+        list[str] | None, typer.Option(help="Actor code or prefix (RUS, USAGOV).")
+    ] = None,
     dyad: Annotated[
         list[str] | None, typer.Option(help="Actor pair, either direction, e.g. USA-VEN.")
     ] = None,
@@ -223,10 +225,13 @@ def brief(
     since: Annotated[str | None, typer.Option(help="Window start, YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option(help="Window end, YYYY-MM-DD.")] = None,
     style: Annotated[str, typer.Option(help="analyst (nine sections) or explainer.")] = "analyst",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Also write to this file.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Also write to this file.")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="markdown, html or json")] = "markdown",
     remember: Annotated[
-        bool, typer.Option("--remember/--no-remember", help="Store the brief for the next comparison.")
+        bool,
+        typer.Option("--remember/--no-remember", help="Store the brief for the next comparison."),
     ] = True,
 ) -> None:
     """Write a verified briefing on a scope (actors, dyads, indicators, topic) and window."""
@@ -265,8 +270,8 @@ def brief(
 def ask(
     question: Annotated[str, typer.Argument(help="A question, in quotes.")],
     db: DbOption = None,
-    since: Annotated[str | None, typer.Option(help="Only evidence from this day, YYYY-MM-DD.")] = None,
-    until: Annotated[str | None, typer.Option(help="Only evidence up to this day, YYYY-MM-DD.")] = None,
+    since: Annotated[str | None, typer.Option(help="Evidence from this day, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Evidence up to this day, YYYY-MM-DD.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
 ) -> None:
     """Answer a question from the claims ledger and the events, with citations and confidence."""
@@ -276,7 +281,8 @@ def ask(
         answer = wf.ask(question, since=_parse_day(since, "--since"),
                         until=_parse_day(until, "--until"))
     if as_json:
-        sys.stdout.write(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
+        text = json.dumps(answer.to_dict(), ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write(text + "\n")
     else:
         sys.stdout.write(render_answer(answer) + "\n")
 

@@ -1,57 +1,209 @@
-"""Renderers: a ``Brief`` in, text out. They format; they never decide what is said."""
+"""Renderers: a ``Brief`` in, text out. They lay out; they never decide what is said.
+
+* ``render_markdown``: headline first, sections in order, cited statements, numbered sources with
+  the statements that depend on each, a coverage and verification footer.
+* ``render_html``: one self-contained, escaped HTML page (``templates/brief.html.j2``) with the
+  dyad and indicator charts drawn inline as SVG; works offline.
+* ``render_json``: the documented record (``Brief.to_dict``).
+
+``RENDERERS`` maps format names to functions; the CLI and API look formats up there.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import datetime
+from functools import cache
+from typing import Any
 
-from watchfloor.records import Brief, BriefStatement
+from watchfloor.records import Brief, BriefSection, BriefSource, BriefStatement
 
-__all__ = ["render_json", "render_markdown"]
+__all__ = ["RENDERERS", "render", "render_html", "render_json", "render_markdown"]
 
 
 def _cite(statement: BriefStatement) -> str:
     return "".join(f"[{n}]" for n in statement.citations)
 
 
-def render_markdown(brief: Brief) -> str:
-    """The brief as Markdown: headline first, cited statements, numbered sources."""
-    start, end = brief.window
-    window = f"{start.isoformat() if start else '…'} to {end.isoformat() if end else '…'}"
-    lines = [f"# {brief.title}", "", f"*Window: {window}*", "", f"**{brief.headline}**", ""]
-    for section in brief.sections:
-        lines += [f"## {section.title}", ""]
-        if section.table:
-            header, *body = section.table
-            lines.append("| " + " | ".join(header) + " |")
-            lines.append("|" + "---|" * len(header))
-            lines += ["| " + " | ".join(row) + " |" for row in body]
-        elif section.statements:
-            lines += [f"- {s.text} {_cite(s)}".rstrip() for s in section.statements]
-        else:
-            lines.append("_Nothing in this window._")
+def _time(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "unknown"
+
+
+def _kind(statement: BriefStatement) -> str:
+    return getattr(statement, "kind", "statement")
+
+
+def _line(statement: BriefStatement) -> str:
+    text = f"{statement.text} {_cite(statement)}".rstrip()
+    if getattr(statement, "verified", None) is False:
+        text += " *(unsourced: failed the citation check)*"
+    return text
+
+
+def _source_line(source: BriefSource) -> str:
+    grade = f", grade {source.reliability}" if source.reliability else ""
+    state = ", state-affiliated" if source.state_affiliated else ""
+    title = f" “{source.title}”." if source.title else ""
+    url = f" <{source.url}>" if source.url else ""
+    statements = getattr(source, "statements", ())
+    depends = f" Supports: {', '.join(statements)}." if statements else ""
+    if getattr(source, "kind", "article") == "reference":
+        return f"{source.number}. {source.outlet} (reference).{url}{depends}"
+    retrieved = getattr(source, "retrieved_at", None)
+    return (
+        f"{source.number}. {source.outlet or 'unknown outlet'}{grade}{state}.{title} "
+        f"Published {_time(source.published_at) if source.published_at else 'undated'}; "
+        f"retrieved {_time(retrieved)}.{url}{depends}"
+    )
+
+
+def _section_markdown(section: BriefSection) -> list[str]:
+    lines = [f"## {section.title}", ""]
+    if section.table:
+        header, *body = section.table
+        lines.append("| " + " | ".join(header) + " |")
+        lines.append("|" + "---|" * len(header))
+        lines += [
+            "| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in body
+        ]
         lines.append("")
-    lines += ["## Sources", ""]
-    for source in brief.sources:
-        published = source.published_at.strftime("%Y-%m-%d %H:%M UTC") if source.published_at else "undated"
-        grade = f", grade {source.reliability}" if source.reliability else ""
-        state = ", state-affiliated" if source.state_affiliated else ""
-        title = f"“{source.title}”" if source.title else source.doc_id
-        url = f" <{source.url}>" if source.url else ""
-        lines.append(
-            f"{source.number}. {source.outlet or 'unknown outlet'}{grade}{state}: {title}, "
-            f"{published}{url}"
-        )
+    for statement in section.statements:
+        kind = _kind(statement)
+        if kind == "question":
+            lines += ["", f"**Q: {statement.text}**"]
+        elif kind == "answer":
+            lines.append(f"**A:** {_line(statement)}")
+        elif kind in ("evidence", "confidence"):
+            lines.append(f"  - {_line(statement)}")
+        elif kind == "lede":
+            lines += [f"*{_line(statement)}*", ""]
+        elif kind == "heading":
+            lines += ["", f"### {statement.text}", ""]
+        else:
+            prefix = f"**{getattr(statement, 'sid', '')}** " if kind == "judgment" else ""
+            lines.append(f"- {prefix}{_line(statement)}")
+    if not section.statements and not section.table:
+        lines.append("_Nothing in this window._")
+    lines.append("")
+    return lines
+
+
+def _footer(brief: Brief) -> list[str]:
     cov = brief.coverage
+    verification = getattr(brief, "verification", {}) or {}
+    start, end = brief.window
+    failing = cov.get("sources_failing") or []
+    lines = ["---", ""]
+    lines.append(
+        f"*Coverage: window {start.isoformat() if start else '…'} to "
+        f"{end.isoformat() if end else '…'}; "
+        f"{cov.get('articles_in_window', cov.get('articles', 0))} "
+        f"articles from {cov.get('outlets_in_window', cov.get('outlets', 0))} outlets in the "
+        f"window, {cov.get('events', 0)} coded events in scope, "
+        f"{len(brief.sources)} sources cited; "
+        f"newest item {cov.get('newest_item') or 'unknown'}"
+        + (
+            f" ({cov['newest_item_age_hours']} h before generation)"
+            if cov.get("newest_item_age_hours") is not None
+            else ""
+        )
+        + f"; sources failing: {', '.join(failing) if failing else 'none'}.*"
+    )
+    if verification:
+        lines.append("")
+        lines.append(
+            f"*Citation check: {verification.get('kept', 0)} of {verification.get('checked', 0)} "
+            f"cited sentences passed ({100 * verification.get('rate', 1.0):.0f}%); "
+            f"{verification.get('dropped', 0)} failed and were left out.*"
+        )
     lines += [
         "",
-        "---",
-        f"*Coverage: {cov.get('events', 0)} events from {cov.get('articles', 0)} articles and "
-        f"{cov.get('outlets', 0)} outlets. Machine-generated by {brief.generator} at "
-        f"{brief.generated_at.strftime('%Y-%m-%d %H:%M UTC')}; check the cited sources.*",
+        f"*Machine-generated by {brief.generator} at {_time(brief.generated_at)} from coded news "
+        f"events; every cited sentence was checked against its passage. Read the sources before "
+        f"relying on it.*",
         "",
     ]
+    return lines
+
+
+def render_markdown(brief: Brief) -> str:
+    """The brief as Markdown: headline first, sections in order, numbered sources, footer."""
+    start, end = brief.window
+    window = f"{start.isoformat() if start else '…'} to {end.isoformat() if end else '…'}"
+    style = getattr(brief, "style", "analyst")
+    lines = [f"# {brief.title}", "", f"*{style.title()} brief · window {window}*", ""]
+    for section in brief.sections:
+        if section.key == "sources":
+            lines += ["## Sources", ""]
+            lines += [_source_line(s) for s in brief.sources] or ["_No sources cited._"]
+            lines.append("")
+            continue
+        if section.key in ("bluf", "lede") and section.statements:
+            first, *rest = section.statements
+            lines += [f"## {section.title}", "", f"**{_line(first)}**", ""]
+            lines += [_line(s) for s in rest]
+            lines.append("")
+            continue
+        lines += _section_markdown(section)
+    lines += _footer(brief)
     return "\n".join(lines)
 
 
+@cache
+def _template() -> Any:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(
+        loader=PackageLoader("watchfloor.brief", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template("brief.html.j2")
+
+
+def render_html(brief: Brief) -> str:
+    """The brief as one self-contained HTML page: escaped text, inline CSS and SVG charts."""
+    from markupsafe import Markup
+
+    from watchfloor.brief.svg import line_chart
+
+    charts = getattr(brief, "charts", ())
+    by_section: dict[str, list[Markup]] = {"background": [], "trends": []}
+    for chart in charts:
+        target = "background" if chart.key.startswith("dyad") else "trends"
+        by_section[target].append(Markup(line_chart(chart)))  # noqa: S704 - built from escaped parts
+    footer = [line.strip("*") for line in _footer(brief) if line and line != "---"]
+    return str(
+        _template().render(
+            brief=brief,
+            charts=by_section,
+            footer=footer,
+            cite=lambda s: list(s.citations),
+            kind=_kind,
+            time=_time,
+            style=getattr(brief, "style", "analyst"),
+        )
+    )
+
+
 def render_json(brief: Brief) -> str:
-    return json.dumps(brief.to_dict(), ensure_ascii=False, indent=2)
+    """The brief as its documented JSON record."""
+    return json.dumps(brief.to_dict(), ensure_ascii=False, indent=2, default=str)
+
+
+RENDERERS: dict[str, Callable[[Brief], str]] = {
+    "markdown": render_markdown,
+    "md": render_markdown,
+    "html": render_html,
+    "json": render_json,
+}
+
+
+def render(brief: Brief, fmt: str = "markdown") -> str:
+    """Render ``brief`` in ``fmt`` (markdown, html or json)."""
+    try:
+        return RENDERERS[fmt](brief)
+    except KeyError:
+        raise ValueError(f"unknown brief format {fmt!r}: use markdown, html or json") from None

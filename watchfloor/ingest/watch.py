@@ -101,6 +101,7 @@ class PassReport:
     events: int = 0
     stopped: bool = False
     coding_note: str | None = None
+    alerts: list[Any] = field(default_factory=list)  # raised by Watchfloor.update_analysis
 
     @property
     def stored(self) -> int:
