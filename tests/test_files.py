@@ -109,3 +109,12 @@ def test_files_syndicated_copy_is_linked_to_the_original(tmp_path: Path) -> None
         wf.ingest([second], code=False)
         stored = {a.id: a.duplicate_of for a in wf.store.articles()}
     assert stored == {"wire-1": None, "paper-1": "wire-1", "other-1": None}
+
+
+@pytest.mark.parametrize("missing", ["NaN", "null", "N/A", "", "  "])
+def test_files_missing_value_words_mean_no_date(tmp_path: Path, missing: str) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text(f'text,date\n"A story with no date.",{missing}\n')
+    batch = read_article_file(path)
+    assert not batch.problems
+    assert batch.articles[0].published_at is None

@@ -29,6 +29,7 @@ __all__ = [
 ARTICLE_FIELDS = ("id", "title", "text", "date", "source", "url", "language")
 MAX_TEXT_CHARS = 2_000_000  # a single article larger than this is hostile or a mistake
 _LANGUAGE_CODES = 2, 3
+_MISSING = frozenset({"nan", "null", "none", "n/a", "na", "nat"})
 
 
 @dataclass
@@ -188,7 +189,10 @@ def _article_from_record(
         value = record.get(mapping[name])
         if isinstance(value, str):
             value = value.strip()
-            return value or None
+            # spreadsheet and DataFrame exports write missing values as words
+            return None if not value or value.casefold() in _MISSING else value
+        if isinstance(value, float) and value != value:  # NaN from a JSON export
+            return None
         return value
 
     text = get("text")
