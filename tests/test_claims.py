@@ -72,30 +72,71 @@ def stance(
         ([stance("reported", "outlet:wire", "B")], "reported", "one credible source"),
         ([stance("reported", "outlet:courier", "C")], "unconfirmed", "one low-grade source"),
         ([stance("asserts", "state:VEN", "A")], "unconfirmed", "the target's state is partisan"),
-        ([stance("reported", "outlet:a", "C"), stance("reported", "outlet:b", "D", 1)],
-         "reported", "two independent low-grade sources"),
-        ([stance("reported", "outlet:a", "C"), stance("reported", "outlet:wire", "B", 1)],
-         "confirmed", "two independent sources, one credible"),
+        (
+            [stance("reported", "outlet:a", "C"), stance("reported", "outlet:b", "D", 1)],
+            "reported",
+            "two independent low-grade sources",
+        ),
+        (
+            [stance("reported", "outlet:a", "C"), stance("reported", "outlet:wire", "B", 1)],
+            "confirmed",
+            "two independent sources, one credible",
+        ),
         ([stance("asserts", "state:RUS", "D")], "confirmed", "an admission by the actor's state"),
-        ([stance("reported", "outlet:a", "C"), stance("confirms", "outlet:b", "C", 1)],
-         "confirmed", "another source confirms it"),
-        ([stance("reported", "outlet:a", "C"), stance("confirms", "outlet:a", "C", 1)],
-         "unconfirmed", "a source cannot confirm itself"),
-        ([stance("reported", "outlet:courier", "C"), stance("denies", "state:RUS", "B", 1)],
-         "denied", "a denial against one weak source"),
+        (
+            [stance("reported", "outlet:a", "C"), stance("confirms", "outlet:b", "C", 1)],
+            "confirmed",
+            "another source confirms it",
+        ),
+        (
+            [stance("reported", "outlet:a", "C"), stance("confirms", "outlet:a", "C", 1)],
+            "unconfirmed",
+            "a source cannot confirm itself",
+        ),
+        (
+            [stance("reported", "outlet:courier", "C"), stance("denies", "state:RUS", "B", 1)],
+            "denied",
+            "a denial against one weak source",
+        ),
         ([stance("denies", "state:RUS", "B")], "denied", "only denials"),
-        ([stance("reported", "outlet:wire", "B"), stance("denies", "state:RUS", "C", 1)],
-         "disputed", "a denial against a credible source"),
-        ([stance("reported", "outlet:a", "C"), stance("reported", "outlet:b", "C", 1),
-          stance("denies", "state:RUS", "C", 2)], "disputed", "a denial against two sources"),
-        ([stance("reported", "outlet:a", "C"), stance("retracts", "outlet:a", "C", 1)],
-         "retracted", "the only source withdrew it"),
-        ([stance("reported", "outlet:a", "C"), stance("reported", "outlet:wire", "B", 1),
-          stance("retracts", "outlet:a", "C", 2)], "reported", "a retraction leaves the rest"),
-        ([stance("denies", "state:RUS", "C"), stance("confirms", "state:RUS", "C", 3)],
-         "confirmed", "a source's latest stance is its position"),
-        ([stance("asserts", "state:RUS", "C"), stance("denies", "state:RUS", "C", 3)],
-         "denied", "an admission later denied is a denial"),
+        (
+            [stance("reported", "outlet:wire", "B"), stance("denies", "state:RUS", "C", 1)],
+            "disputed",
+            "a denial against a credible source",
+        ),
+        (
+            [
+                stance("reported", "outlet:a", "C"),
+                stance("reported", "outlet:b", "C", 1),
+                stance("denies", "state:RUS", "C", 2),
+            ],
+            "disputed",
+            "a denial against two sources",
+        ),
+        (
+            [stance("reported", "outlet:a", "C"), stance("retracts", "outlet:a", "C", 1)],
+            "retracted",
+            "the only source withdrew it",
+        ),
+        (
+            [
+                stance("reported", "outlet:a", "C"),
+                stance("reported", "outlet:wire", "B", 1),
+                stance("retracts", "outlet:a", "C", 2),
+            ],
+            "reported",
+            "a retraction leaves the rest",
+        ),
+        (
+            [stance("denies", "state:RUS", "C"), stance("confirms", "state:RUS", "C", 3)],
+            "confirmed",
+            "a source's latest stance is its position",
+        ),
+        (
+            [stance("asserts", "state:RUS", "C"), stance("denies", "state:RUS", "C", 3)],
+            "denied",
+            "an admission later denied is a denial",
+        ),
     ],
     ids=lambda v: v if isinstance(v, str) else None,
 )
@@ -128,8 +169,15 @@ def test_claims_status_rationale_names_both_sides() -> None:
     ],
 )
 def test_claims_stance_kind(modality: str, claim_stance: str | None, expected: str | None) -> None:
-    spec: dict[str, Any] = {"id": "e1", "doc": "d1", "date": "2026-10-01", "type": "RETREAT",
-                            "trigger": "left", "actor": ["RUS", "Russia"], "modality": modality}
+    spec: dict[str, Any] = {
+        "id": "e1",
+        "doc": "d1",
+        "date": "2026-10-01",
+        "type": "RETREAT",
+        "trigger": "left",
+        "actor": ["RUS", "Russia"],
+        "modality": modality,
+    }
     if claim_stance:
         spec.update(stance=claim_stance, by=["USAGOV", "Washington"])
     assert stance_kind(fx.event_from_spec(spec)) == expected
@@ -137,10 +185,20 @@ def test_claims_stance_kind(modality: str, claim_stance: str | None, expected: s
 
 # -- merging ---------------------------------------------------------------------------------
 def _spec(i: int, **kw: Any) -> dict[str, Any]:
-    base = {"id": f"e{i}", "doc": f"d{i}", "outlet": "Meridian Wire",
-            "published": "2026-10-20T10:00:00Z", "date": "2026-10-20", "type": "RETREAT",
-            "mode": "withdraw", "trigger": "withdrew", "actor": ["RUSGOV", "Russia"],
-            "location": ["Caracas", "VEN"], "stance": "asserts", "by": ["TTOMED", "a paper"]}
+    base = {
+        "id": f"e{i}",
+        "doc": f"d{i}",
+        "outlet": "Meridian Wire",
+        "published": "2026-10-20T10:00:00Z",
+        "date": "2026-10-20",
+        "type": "RETREAT",
+        "mode": "withdraw",
+        "trigger": "withdrew",
+        "actor": ["RUSGOV", "Russia"],
+        "location": ["Caracas", "VEN"],
+        "stance": "asserts",
+        "by": ["TTOMED", "a paper"],
+    }
     base.update(kw)
     return base
 
@@ -162,8 +220,9 @@ def _ledger(specs: list[dict[str, Any]], settings: LedgerSettings = ALL) -> list
     ids=lambda v: v["trigger"],
 )
 def test_claims_synonyms_merge(variant: dict[str, Any]) -> None:
-    found = _ledger([_spec(1), _spec(2, published="2026-10-22T10:00:00Z", date="2026-10-22",
-                                     **variant)])
+    found = _ledger(
+        [_spec(1), _spec(2, published="2026-10-22T10:00:00Z", date="2026-10-22", **variant)]
+    )
     assert len(found) == 1 and found[0].family == "withdraw"
 
 
@@ -196,17 +255,38 @@ def test_claims_report_of_old_event_joins_by_publication_time() -> None:
 
 def test_claims_mention_without_target_joins_nearest_claim() -> None:
     loose = _spec(2, location=None, trigger="evacuated", type="RETREAT", mode=None)
-    found = _ledger([_spec(1), _spec(3, location=["Bogotá", "COL"],
-                                     published="2026-11-25T10:00:00Z", date="2026-11-25"), loose])
+    found = _ledger(
+        [
+            _spec(1),
+            _spec(
+                3, location=["Bogotá", "COL"], published="2026-11-25T10:00:00Z", date="2026-11-25"
+            ),
+            loose,
+        ]
+    )
     caracas = next(c for c in found if c.target == "VEN")
     assert {s.event_id for s in caracas.stances} == {"e1", "e2"}
 
 
 def test_claims_symmetric_family_merges_both_directions() -> None:
-    a = _spec(1, type="CONSULT", mode="phone", trigger="spoke", actor=["RUSGOV", "Lavrov"],
-              recipient=["VENGOV", "Gil"], location=None)
-    b = _spec(2, type="CONSULT", mode=None, trigger="held talks", actor=["VENGOV", "Gil"],
-              recipient=["RUSGOV", "Lavrov"], location=None)
+    a = _spec(
+        1,
+        type="CONSULT",
+        mode="phone",
+        trigger="spoke",
+        actor=["RUSGOV", "Lavrov"],
+        recipient=["VENGOV", "Gil"],
+        location=None,
+    )
+    b = _spec(
+        2,
+        type="CONSULT",
+        mode=None,
+        trigger="held talks",
+        actor=["VENGOV", "Gil"],
+        recipient=["RUSGOV", "Lavrov"],
+        location=None,
+    )
     found = _ledger([a, b])
     assert len(found) == 1 and found[0].family == "talks"
 
@@ -222,8 +302,15 @@ def test_claims_fixture_merging_is_exact() -> None:
 
 @pytest.mark.parametrize(
     ("label", "status"),
-    [("embassy", "disputed"), ("cyber", "denied"), ("tanker", "retracted"), ("aid", "confirmed"),
-     ("strikes", "confirmed"), ("militia", "unconfirmed"), ("us-embassy", "reported")],
+    [
+        ("embassy", "disputed"),
+        ("cyber", "denied"),
+        ("tanker", "retracted"),
+        ("aid", "confirmed"),
+        ("strikes", "confirmed"),
+        ("militia", "unconfirmed"),
+        ("us-embassy", "reported"),
+    ],
 )
 def test_claims_fixture_statuses(label: str, status: str) -> None:
     events, articles, expected = fx.claim_mentions()
@@ -234,10 +321,21 @@ def test_claims_fixture_statuses(label: str, status: str) -> None:
 
 # -- independence ----------------------------------------------------------------------------
 def test_claims_syndicated_copy_counts_once() -> None:
-    original = _spec(1, stance=None, by=None, outlet="Caribbean Courier",
-                     sentence="Relatives of Russian diplomats left the embassy in Caracas.")
-    copy = dict(original, id="e2", doc="d2", outlet="Gulf Coast Tribune",
-                published="2026-10-20T15:00:00Z", duplicate_of="d1")
+    original = _spec(
+        1,
+        stance=None,
+        by=None,
+        outlet="Caribbean Courier",
+        sentence="Relatives of Russian diplomats left the embassy in Caracas.",
+    )
+    copy = dict(
+        original,
+        id="e2",
+        doc="d2",
+        outlet="Gulf Coast Tribune",
+        published="2026-10-20T15:00:00Z",
+        duplicate_of="d1",
+    )
     claim = _ledger([original, copy])[0]
     assert claim.status == "unconfirmed" and len(claim.sources) == 1
     assert claim.stances[1].copy_of == "d1"
@@ -246,26 +344,44 @@ def test_claims_syndicated_copy_counts_once() -> None:
 def test_claims_same_sentence_in_another_outlet_is_a_copy() -> None:
     sentence = "Relatives of several Russian diplomats left the embassy compound in Caracas."
     first = _spec(1, stance=None, by=None, outlet="Caribbean Courier", sentence=sentence)
-    reprint = dict(first, id="e2", doc="d2", outlet="Andean Observer",
-                   published="2026-10-21T10:00:00Z")
+    reprint = dict(
+        first, id="e2", doc="d2", outlet="Andean Observer", published="2026-10-21T10:00:00Z"
+    )
     other = dict(reprint, sentence="Russian diplomats' families have gone home from Caracas.")
     assert len(_ledger([first, reprint])[0].sources) == 1
     assert len(_ledger([first, other])[0].sources) == 2
 
 
 def test_claims_state_media_and_government_are_one_voice() -> None:
-    media = _spec(1, stance=None, by=None, outlet="Voz del Orinoco", actor=["USAMIL", "US"],
-                  type="COERCE", mode="cyber", trigger="hacked", location=None,
-                  recipient=["VEN", "Venezuela"])
-    minister = dict(media, id="e2", doc="d2", outlet="Meridian Wire", stance="asserts",
-                    by=["VENGOV", "Gil"], sentence="Gil said the US hacked PDVSA.")
+    media = _spec(
+        1,
+        stance=None,
+        by=None,
+        outlet="Voz del Orinoco",
+        actor=["USAMIL", "US"],
+        type="COERCE",
+        mode="cyber",
+        trigger="hacked",
+        location=None,
+        recipient=["VEN", "Venezuela"],
+    )
+    minister = dict(
+        media,
+        id="e2",
+        doc="d2",
+        outlet="Meridian Wire",
+        stance="asserts",
+        by=["VENGOV", "Gil"],
+        sentence="Gil said the US hacked PDVSA.",
+    )
     claim = _ledger([media, minister])[0]
     assert claim.sources == ("state:VEN",) and claim.status == "unconfirmed"
 
 
 def test_claims_attribution_names_speaker_and_outlet() -> None:
-    spec = _spec(1, stance="denies", by=["RUSGOV", "Russia's foreign ministry"],
-                 outlet="Volna News Agency")
+    spec = _spec(
+        1, stance="denies", by=["RUSGOV", "Russia's foreign ministry"], outlet="Volna News Agency"
+    )
     stance_record = _ledger([spec])[0].stances[0]
     assert stance_record.attribution.startswith("Russia's foreign ministry (RUSGOV), via Volna")
     assert "state-affiliated" in stance_record.attribution
@@ -275,17 +391,26 @@ def test_claims_attribution_names_speaker_and_outlet() -> None:
 @pytest.mark.parametrize(
     ("figure", "sentence", "scope"),
     [
-        (27, "The strike killed three, bringing to 27 the number killed since early September.",
-         "cumulative"),
-        (3, "The strike killed three, bringing to 27 the number killed since early September.",
-         "incident"),
+        (
+            27,
+            "The strike killed three, bringing to 27 the number killed since early September.",
+            "cumulative",
+        ),
+        (
+            3,
+            "The strike killed three, bringing to 27 the number killed since early September.",
+            "incident",
+        ),
         (100, "The campaign has killed more than 100 people since September.", "cumulative"),
         (11, "Eleven people aboard the vessel were killed.", "incident"),
         (35, "The death toll from the strikes rose to 35 on Friday.", "cumulative"),
         (60, "Monday's attacks bring to 60 the number of people killed.", "cumulative"),
         (14, "Strikes killed 14 people in the deadliest day of the campaign so far.", "incident"),
-        (14, "A strike killed three people, bringing the toll from the campaign to 14.",
-         "cumulative"),
+        (
+            14,
+            "A strike killed three people, bringing the toll from the campaign to 14.",
+            "cumulative",
+        ),
     ],
 )
 def test_claims_fatality_scope(figure: int, sentence: str, scope: str) -> None:
@@ -297,7 +422,10 @@ def test_claims_toll_series_evolves_and_counts_copies_once() -> None:
     found = build_claims(events, articles, SOURCES, settings=ALL)
     strikes = next(c for c in found if c.place == "Caribbean Sea")
     assert [(f.figure, f.scope) for f in strikes.fatalities] == [
-        (11, "incident"), (14, "cumulative"), (3, "incident"), (27, "cumulative")
+        (11, "incident"),
+        (14, "cumulative"),
+        (3, "incident"),
+        (27, "cumulative"),
     ]
     assert [f.figure for f in toll_series(found, actor="USA")] == [14, 27]
 
@@ -306,11 +434,22 @@ def test_claims_toll_series_evolves_and_counts_copies_once() -> None:
 @pytest.fixture
 def embassy_store(db_path: Path):  # noqa: ANN201 - yields a Store
     specs = [
-        _spec(1, stance=None, by=None, outlet="Caribbean Courier",
-              sentence="Relatives of Russian diplomats left the embassy in Caracas."),
-        _spec(2, stance="denies", by=["RUS", "Russia"], outlet="Meridian Wire",
-              published="2026-10-21T10:00:00Z", date="2026-10-21",
-              sentence="Russia denied that it had withdrawn diplomats' families from Caracas."),
+        _spec(
+            1,
+            stance=None,
+            by=None,
+            outlet="Caribbean Courier",
+            sentence="Relatives of Russian diplomats left the embassy in Caracas.",
+        ),
+        _spec(
+            2,
+            stance="denies",
+            by=["RUS", "Russia"],
+            outlet="Meridian Wire",
+            published="2026-10-21T10:00:00Z",
+            date="2026-10-21",
+            sentence="Russia denied that it had withdrawn diplomats' families from Caracas.",
+        ),
     ]
     with open_store(db_path) as store:
         store.upsert_sources(SOURCES)
@@ -328,8 +467,14 @@ def test_claims_from_store_cite_both_sides(embassy_store: Any) -> None:
 
 
 def test_claims_rejected_event_drops_its_stance(embassy_store: Any) -> None:
-    add_correction(embassy_store, "event", "e2", action="reject", analyst="ana",
-                   note="the sentence is about another embassy")
+    add_correction(
+        embassy_store,
+        "event",
+        "e2",
+        action="reject",
+        analyst="ana",
+        note="the sentence is about another embassy",
+    )
     assert claims(embassy_store) == []  # a plain report is no longer contested
     (claim,) = claims(embassy_store, settings=ALL)
     assert [s.event_id for s in claim.stances] == ["e1"] and claim.status == "unconfirmed"
@@ -337,9 +482,16 @@ def test_claims_rejected_event_drops_its_stance(embassy_store: Any) -> None:
 
 def test_claims_analyst_status_takes_precedence(embassy_store: Any) -> None:
     (claim,) = claims(embassy_store)
-    add_correction(embassy_store, "claim", claim.id, action="correct", analyst="ana",
-                   note="satellite images show the compound empty",
-                   changes={"status": "confirmed"}, original=claim.to_dict())
+    add_correction(
+        embassy_store,
+        "claim",
+        claim.id,
+        action="correct",
+        analyst="ana",
+        note="satellite images show the compound empty",
+        changes={"status": "confirmed"},
+        original=claim.to_dict(),
+    )
     (again,) = claims(embassy_store)
     assert again.status == "confirmed" and again.analyst_status == "confirmed"
     assert "ana" in again.rationale and "denied" in again.rationale
@@ -389,11 +541,14 @@ def test_claims_demo_embassy_claim_is_denied_or_disputed(demo_ledger: list[Any])
     assert any(s.stance == "denies" and s.source_key == "state:RUS" for s in claim.stances)
 
 
-@pytest.mark.xfail(reason="the coder does not yet code the regional outlet's report (demo-034)",
-                   strict=False)
+@pytest.mark.xfail(
+    reason="the coder does not yet code the regional outlet's report (demo-034)", strict=False
+)
 def test_claims_demo_embassy_claim_cites_both_sides(demo_ledger: list[Any]) -> None:
-    claim = max((c for c in demo_ledger if c.actor == "RUS" and c.family == "withdraw"),
-                key=lambda c: len(c.stances))
+    claim = max(
+        (c for c in demo_ledger if c.actor == "RUS" and c.family == "withdraw"),
+        key=lambda c: len(c.stances),
+    )
     assert any(s.stance in {"reported", "asserts"} for s in claim.stances)
 
 

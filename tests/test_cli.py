@@ -39,8 +39,9 @@ def test_cli_failing_file_changes_nothing(db_path: Path, fixtures: Path) -> None
     invoke("ingest", str(fixtures / "files" / "articles.jsonl"), "--db", str(db_path), "--no-code")
     with open_store(db_path) as store:
         before = [a.to_dict() for a in store.articles()]
-    code, _, err = invoke("ingest", str(fixtures / "files" / "bad.jsonl"), "--db", str(db_path),
-                          "--no-code")
+    code, _, err = invoke(
+        "ingest", str(fixtures / "files" / "bad.jsonl"), "--db", str(db_path), "--no-code"
+    )
     assert code == 1
     assert "bad.jsonl:2: bad date" in err and "bad.jsonl:4: malformed JSON" in err
     assert "FAILED, nothing stored" in err
@@ -49,8 +50,14 @@ def test_cli_failing_file_changes_nothing(db_path: Path, fixtures: Path) -> None
 
 
 def test_cli_skip_bad_stores_the_good_records(db_path: Path, fixtures: Path) -> None:
-    code, _, err = invoke("ingest", str(fixtures / "files" / "bad.jsonl"), "--db", str(db_path),
-                          "--no-code", "--skip-bad")
+    code, _, err = invoke(
+        "ingest",
+        str(fixtures / "files" / "bad.jsonl"),
+        "--db",
+        str(db_path),
+        "--no-code",
+        "--skip-bad",
+    )
     assert code == 0
     assert "1 stored" in err and "3 bad record(s) skipped" in err
     with open_store(db_path) as store:
@@ -58,17 +65,36 @@ def test_cli_skip_bad_stores_the_good_records(db_path: Path, fixtures: Path) -> 
 
 
 def test_cli_map_option(db_path: Path, fixtures: Path) -> None:
-    code, _, err = invoke("ingest", str(fixtures / "files" / "articles.csv"), "--db", str(db_path),
-                          "--no-code", "--map", "text=content", "--map", "title=headline",
-                          "--map", "date=published")
+    code, _, err = invoke(
+        "ingest",
+        str(fixtures / "files" / "articles.csv"),
+        "--db",
+        str(db_path),
+        "--no-code",
+        "--map",
+        "text=content",
+        "--map",
+        "title=headline",
+        "--map",
+        "date=published",
+    )
     assert code == 0, err
     with open_store(db_path) as store:
         assert {a.title for a in store.articles()} == {"Sanctions announced", "Talks resume"}
 
 
 def test_cli_bad_map_is_a_clear_error(db_path: Path, fixtures: Path) -> None:
-    result = runner.invoke(app, ["ingest", str(fixtures / "files" / "articles.csv"),
-                                 "--db", str(db_path), "--map", "body=content"])
+    result = runner.invoke(
+        app,
+        [
+            "ingest",
+            str(fixtures / "files" / "articles.csv"),
+            "--db",
+            str(db_path),
+            "--map",
+            "body=content",
+        ],
+    )
     assert "unknown field 'body'" in str(result.exception)
 
 
@@ -76,12 +102,26 @@ def test_cli_bad_map_is_a_clear_error(db_path: Path, fixtures: Path) -> None:
 def coded_db(db_path: Path, tmp_path: Path) -> Path:
     docs = tmp_path / "docs.jsonl"
     docs.write_text(
-        json.dumps({"id": "c1", "date": "2026-10-20T08:00:00Z", "source": "Test Wire",
-                    "text": "Russian warplanes bombed rebel positions in Syria on Monday, killing "
-                            "at least 12 people. The United States condemned Russia."}) + "\n"
-        + json.dumps({"id": "c2", "date": "2026-10-21T08:00:00Z", "source": "Test Wire",
-                      "text": "Venezuela's foreign minister met his Russian counterpart in Moscow "
-                              "on Tuesday."}) + "\n"
+        json.dumps(
+            {
+                "id": "c1",
+                "date": "2026-10-20T08:00:00Z",
+                "source": "Test Wire",
+                "text": "Russian warplanes bombed rebel positions in Syria on Monday, killing "
+                "at least 12 people. The United States condemned Russia.",
+            }
+        )
+        + "\n"
+        + json.dumps(
+            {
+                "id": "c2",
+                "date": "2026-10-21T08:00:00Z",
+                "source": "Test Wire",
+                "text": "Venezuela's foreign minister met his Russian counterpart in Moscow "
+                "on Tuesday.",
+            }
+        )
+        + "\n"
     )
     code, _, err = invoke("ingest", str(docs), "--db", str(db_path))
     assert code == 0, err
@@ -98,8 +138,9 @@ def test_cli_events_formats_and_filters(coded_db: Path, event_schema: dict) -> N
     code, out, _ = invoke("events", "--db", str(coded_db), "--format", "csv", "--actor", "USA")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows and all(r["actor"].startswith("USA") for r in rows)
-    code, out, _ = invoke("events", "--db", str(coded_db), "--format", "json",
-                          "--since", "2030-01-01")
+    code, out, _ = invoke(
+        "events", "--db", str(coded_db), "--format", "json", "--since", "2030-01-01"
+    )
     assert out.strip() == ""
 
 
@@ -111,10 +152,19 @@ def test_cli_events_bad_date_is_rejected(coded_db: Path) -> None:
 def test_cli_code_writes_schema_valid_records(tmp_path: Path, event_schema: dict) -> None:
     docs = tmp_path / "in.jsonl"
     docs.write_text(
-        json.dumps({"id": "x", "text": "Iran accused Israel of attacking its nuclear sites.",
-                    "date": None, "title": None}) + "\n"
-        + json.dumps({"id": "y", "text": "El gobierno de Venezuela condenó el ataque.",
-                      "language": "es"}) + "\n"
+        json.dumps(
+            {
+                "id": "x",
+                "text": "Iran accused Israel of attacking its nuclear sites.",
+                "date": None,
+                "title": None,
+            }
+        )
+        + "\n"
+        + json.dumps(
+            {"id": "y", "text": "El gobierno de Venezuela condenó el ataque.", "language": "es"}
+        )
+        + "\n"
     )
     out_file = tmp_path / "events.jsonl"
     code, _, err = invoke("code", str(docs), "-o", str(out_file))

@@ -40,18 +40,46 @@ def _load_fixtures() -> ModuleType:
 fx = _load_fixtures()
 T0 = datetime(2026, 10, 21, 9, tzinfo=UTC)
 SPECS: list[dict[str, Any]] = [
-    {"id": "call", "doc": "d1", "outlet": "Meridian Wire", "published": "2026-10-20T10:00:00Z",
-     "date": "2026-10-20", "type": "CONSULT", "mode": "phone", "trigger": "spoke",
-     "actor": ["RUSGOV", "Lavrov"], "recipient": ["VENGOV", "Gil"],
-     "sentence": "Lavrov spoke with Gil by phone."},
-    {"id": "strike", "doc": "d2", "outlet": "Meridian Wire", "published": "2026-10-20T12:00:00Z",
-     "date": "2026-10-20", "type": "ASSAULT", "mode": "aerial", "trigger": "struck",
-     "actor": ["USAMIL", "US forces"], "recipient": ["VEN", "Venezuela"], "fatalities": 3,
-     "sentence": "US forces struck a boat, killing three."},
-    {"id": "protest", "doc": "d3", "outlet": "Caribbean Courier",
-     "published": "2026-10-22T12:00:00Z", "date": "2026-10-22", "type": "PROTEST",
-     "mode": "demo", "trigger": "marched", "actor": ["VENCVL", "Residents"],
-     "recipient": ["USAGOV", "Washington"], "sentence": "Residents marched against Washington."},
+    {
+        "id": "call",
+        "doc": "d1",
+        "outlet": "Meridian Wire",
+        "published": "2026-10-20T10:00:00Z",
+        "date": "2026-10-20",
+        "type": "CONSULT",
+        "mode": "phone",
+        "trigger": "spoke",
+        "actor": ["RUSGOV", "Lavrov"],
+        "recipient": ["VENGOV", "Gil"],
+        "sentence": "Lavrov spoke with Gil by phone.",
+    },
+    {
+        "id": "strike",
+        "doc": "d2",
+        "outlet": "Meridian Wire",
+        "published": "2026-10-20T12:00:00Z",
+        "date": "2026-10-20",
+        "type": "ASSAULT",
+        "mode": "aerial",
+        "trigger": "struck",
+        "actor": ["USAMIL", "US forces"],
+        "recipient": ["VEN", "Venezuela"],
+        "fatalities": 3,
+        "sentence": "US forces struck a boat, killing three.",
+    },
+    {
+        "id": "protest",
+        "doc": "d3",
+        "outlet": "Caribbean Courier",
+        "published": "2026-10-22T12:00:00Z",
+        "date": "2026-10-22",
+        "type": "PROTEST",
+        "mode": "demo",
+        "trigger": "marched",
+        "actor": ["VENCVL", "Residents"],
+        "recipient": ["USAGOV", "Washington"],
+        "sentence": "Residents marched against Washington.",
+    },
 ]
 
 
@@ -65,11 +93,19 @@ def store(db_path: Path) -> Iterator[Store]:
         yield opened
 
 
-def correct(store: Store, target: str, action: str = "correct", minutes: int = 0,
-            **changes: Any) -> Any:
-    return add_correction(store, "event", target, action=action, analyst="ana",
-                          note="checked the source", changes=changes or None,
-                          now=T0 + timedelta(minutes=minutes))
+def correct(
+    store: Store, target: str, action: str = "correct", minutes: int = 0, **changes: Any
+) -> Any:
+    return add_correction(
+        store,
+        "event",
+        target,
+        action=action,
+        analyst="ana",
+        note="checked the source",
+        changes=changes or None,
+        now=T0 + timedelta(minutes=minutes),
+    )
 
 
 def ids(events: list[Any]) -> list[str]:
@@ -93,25 +129,33 @@ def test_corrections_later_confirm_undoes_reject(store: Store) -> None:
 @pytest.mark.parametrize(
     ("changes", "check"),
     [
-        ({"event_type": "ACCUSE"},
-         lambda e: (e.event_type, e.mode, e.cameo, e.quad_class) == ("ACCUSE", None, "110", 3)),
+        (
+            {"event_type": "ACCUSE"},
+            lambda e: (e.event_type, e.mode, e.cameo, e.quad_class) == ("ACCUSE", None, "110", 3),
+        ),
         ({"mode": "visit"}, lambda e: (e.mode, e.cameo, e.goldstein) == ("visit", "042", 1.9)),
         ({"cameo": "0841"}, lambda e: (e.event_type, e.mode) == ("RETREAT", "release")),
-        ({"actor": "RUSMIL"},
-         lambda e: e.actor_codes == ("RUSMIL",) and e.actor[0].text == "Lavrov"),
+        (
+            {"actor": "RUSMIL"},
+            lambda e: e.actor_codes == ("RUSMIL",) and e.actor[0].text == "Lavrov",
+        ),
         ({"recipient": ["VENGOV", "CUBGOV"]}, lambda e: e.recipient_codes == ("VENGOV", "CUBGOV")),
         ({"date": "2026-10-19"}, lambda e: e.date == date(2026, 10, 19)),
         ({"fatalities": "5"}, lambda e: e.fatalities == 5),
         ({"modality": "negated"}, lambda e: e.modality == "negated"),
-        ({"location": "Caracas"},
-         lambda e: e.location is not None and e.location.name == "Caracas"),
+        (
+            {"location": "Caracas"},
+            lambda e: e.location is not None and e.location.name == "Caracas",
+        ),
     ],
     ids=lambda v: next(iter(v)) if isinstance(v, dict) else None,
 )
-def test_corrections_fields_replace_coded_ones(store: Store, changes: dict[str, Any],
-                                               check: Any) -> None:
-    add_correction(store, "event", "call", action="correct", analyst="ana", note="fix",
-                   changes=changes)
+def test_corrections_fields_replace_coded_ones(
+    store: Store, changes: dict[str, Any], check: Any
+) -> None:
+    add_correction(
+        store, "event", "call", action="correct", analyst="ana", note="fix", changes=changes
+    )
     (call,) = [e for e in effective_events(store) if e.id == "call"]
     assert check(call) and call.confidence == 1.0
 
@@ -162,19 +206,33 @@ def test_corrections_without_any_are_the_stored_events(store: Store) -> None:
         ("claim", "clm-1", "correct", {"status": "likely"}, "x", "unknown claim status"),
     ],
 )
-def test_corrections_bad_input_is_refused(store: Store, kind: str, target: str, action: str,
-                                          changes: dict[str, Any] | None, note: str,
-                                          problem: str) -> None:
+def test_corrections_bad_input_is_refused(
+    store: Store,
+    kind: str,
+    target: str,
+    action: str,
+    changes: dict[str, Any] | None,
+    note: str,
+    problem: str,
+) -> None:
     with pytest.raises(CorrectionError, match=problem):
-        add_correction(store, kind, target, action=action, analyst="ana", note=note,
-                       changes=changes)
+        add_correction(
+            store, kind, target, action=action, analyst="ana", note=note, changes=changes
+        )
     assert audit_trail(store) == []  # nothing half-written
 
 
 def test_corrections_audit_trail_keeps_every_action(store: Store) -> None:
     correct(store, "strike", "reject", minutes=0)
-    add_correction(store, "event", "strike", action="comment", analyst="bo",
-                   note="the boat was a fishing boat", now=T0 + timedelta(minutes=1))
+    add_correction(
+        store,
+        "event",
+        "strike",
+        action="comment",
+        analyst="bo",
+        note="the boat was a fishing boat",
+        now=T0 + timedelta(minutes=1),
+    )
     correct(store, "strike", "confirm", minutes=2)
     trail = audit_trail(store, target_ids=["strike"])
     assert [c.action for c in trail] == ["reject", "comment", "confirm"]
@@ -192,7 +250,10 @@ def test_corrections_export_labelled(store: Store) -> None:
     assert export_labelled(store, handle) == 3
     rows = {r["id"]: r for r in map(json.loads, handle.getvalue().splitlines())}
     assert {k: r["label"] for k, r in rows.items()} == {
-        "call": "corrected", "strike": "rejected", "protest": "confirmed"}
+        "call": "corrected",
+        "strike": "rejected",
+        "protest": "confirmed",
+    }
     assert rows["call"]["fields"] == ["mode"]
     assert rows["call"]["original"]["mode"] == "phone"
     assert rows["call"]["corrected"]["mode"] == "visit"
@@ -230,8 +291,20 @@ def test_corrections_cli_correct_list_export(store: Store, db_path: Path, tmp_pa
     store.close()
     runner = CliRunner()
     db = ["--db", str(db_path)]
-    done = runner.invoke(app, ["correct", "call", *db, "--set", "mode=visit",
-                               "--why", "they met in Caracas", "--analyst", "ana"])
+    done = runner.invoke(
+        app,
+        [
+            "correct",
+            "call",
+            *db,
+            "--set",
+            "mode=visit",
+            "--why",
+            "they met in Caracas",
+            "--analyst",
+            "ana",
+        ],
+    )
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout)["changes"] == {"mode": "visit"}
     rejected = runner.invoke(app, ["correct", "strike", *db, "--reject", "--analyst", "ana"])

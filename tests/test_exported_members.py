@@ -14,7 +14,8 @@ def test_exported_members_public_names_are_exported() -> None:
     public = {
         name
         for name, value in vars(watchfloor).items()
-        if not name.startswith("_") and not isinstance(value, type(watchfloor))
+        if not name.startswith("_")
+        and not isinstance(value, type(watchfloor))
         and name != "annotations"
     }
     assert public <= set(watchfloor.__all__)

@@ -16,15 +16,19 @@ def test_files_jsonl_reads_every_field(fixtures: Path) -> None:
     assert not batch.problems
     first, second, third = batch.articles
     assert first.id == "t-001" and first.source == "Test Wire"
-    assert first.published_at is not None and first.published_at.isoformat() == "2026-10-05T09:00:00+00:00"
+    assert (
+        first.published_at is not None
+        and first.published_at.isoformat() == "2026-10-05T09:00:00+00:00"
+    )
     assert first.canonical_url == "https://wire.example/a/1"  # tracking parameter removed
     assert second.language == "en"  # detected when null
     assert third.language == "es" and not third.is_english
 
 
 def test_files_csv_with_field_map(fixtures: Path) -> None:
-    mapping = parse_field_map(["text=content", "title=headline", "date=published",
-                               "source=outlet", "url=link"])
+    mapping = parse_field_map(
+        ["text=content", "title=headline", "date=published", "source=outlet", "url=link"]
+    )
     batch = read_article_file(fixtures / "files" / "articles.csv", field_map=mapping)
     assert not batch.problems
     assert [a.title for a in batch.articles] == ["Sanctions announced", "Talks resume"]
@@ -93,14 +97,23 @@ def test_files_syndicated_copy_is_linked_to_the_original(tmp_path: Path) -> None
     from watchfloor.api import Watchfloor
 
     body = " ".join(
-        f"Sentence {i} of the wire story says the ministers met in Lima to discuss trade." for i in range(12)
+        f"Sentence {i} of the wire story says the ministers met in Lima to discuss trade."
+        for i in range(12)
     )
     original = {"id": "wire-1", "text": body, "source": "Wire", "date": "2026-10-01"}
-    reprint = {"id": "paper-1", "text": "Reprinted by arrangement. " + body + " Additional reporting.",
-               "source": "Paper", "date": "2026-10-01"}
-    unrelated = {"id": "other-1", "text": "An unrelated story about a football match in Leeds, "
-                 "where the home side won two goals to one in front of a full stadium.",
-                 "source": "Paper", "date": "2026-10-02"}
+    reprint = {
+        "id": "paper-1",
+        "text": "Reprinted by arrangement. " + body + " Additional reporting.",
+        "source": "Paper",
+        "date": "2026-10-01",
+    }
+    unrelated = {
+        "id": "other-1",
+        "text": "An unrelated story about a football match in Leeds, "
+        "where the home side won two goals to one in front of a full stadium.",
+        "source": "Paper",
+        "date": "2026-10-02",
+    }
     first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     first.write_text(json.dumps(original) + "\n")
     second.write_text(json.dumps(reprint) + "\n" + json.dumps(unrelated) + "\n")

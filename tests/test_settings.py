@@ -13,7 +13,9 @@ def test_settings_layers_file_then_env_then_overrides(tmp_path: Path) -> None:
     file.write_text('[watchfloor]\ndb = "from-file.duckdb"\nworkers = 1\n')
     assert load_settings(file, env={}).db == "from-file.duckdb"
     assert load_settings(file, env={"WATCHFLOOR_DB": "env.duckdb"}).db == "env.duckdb"
-    assert load_settings(file, env={"WATCHFLOOR_DB": "env.duckdb"}, db="arg.duckdb").db == "arg.duckdb"
+    assert (
+        load_settings(file, env={"WATCHFLOOR_DB": "env.duckdb"}, db="arg.duckdb").db == "arg.duckdb"
+    )
     assert load_settings(file, env={}).workers == 1
 
 

@@ -13,8 +13,15 @@ from watchfloor.store import EventQuery, open_store
 from watchfloor.store.duckdb import DuckDBStore, migrations
 
 
-def make_event(doc_id: str, actor: str, recipient: str, *, event_type: str = "ASSAULT",
-               day: date = date(2026, 10, 1), sentence: str = "A attacked B.") -> Event:
+def make_event(
+    doc_id: str,
+    actor: str,
+    recipient: str,
+    *,
+    event_type: str = "ASSAULT",
+    day: date = date(2026, 10, 1),
+    sentence: str = "A attacked B.",
+) -> Event:
     return Event(
         id=f"{doc_id}-{actor}-{recipient}-{event_type}",
         doc_id=doc_id,
@@ -41,8 +48,12 @@ def test_store_migrations_reach_latest_version(db_path: Path) -> None:
 
 
 def test_store_same_article_twice_is_stored_once(db_path: Path) -> None:
-    article = Article(id="x1", text="Talks were held in Geneva.", url="https://a.example/1",
-                      canonical_url="https://a.example/1")
+    article = Article(
+        id="x1",
+        text="Talks were held in Geneva.",
+        url="https://a.example/1",
+        canonical_url="https://a.example/1",
+    )
     with open_store(db_path) as store:
         first = store.add_articles([article])
         second = store.add_articles([article])
@@ -56,14 +67,22 @@ def test_store_same_article_twice_is_stored_once(db_path: Path) -> None:
     [
         (Article(id="other", text="Talks were held in Geneva."), "same content hash"),
         (Article(id="other", text="  talks WERE held   in Geneva. "), "hash ignores case/space"),
-        (Article(id="other", text="Different text", canonical_url="https://a.example/1"), "same URL"),
+        (
+            Article(id="other", text="Different text", canonical_url="https://a.example/1"),
+            "same URL",
+        ),
         (Article(id="x1", text="Different text again"), "same id"),
     ],
 )
 def test_store_duplicate_keys(db_path: Path, offered: Article, why: str) -> None:
     with open_store(db_path) as store:
-        store.add_articles([Article(id="x1", text="Talks were held in Geneva.",
-                                    canonical_url="https://a.example/1")])
+        store.add_articles(
+            [
+                Article(
+                    id="x1", text="Talks were held in Geneva.", canonical_url="https://a.example/1"
+                )
+            ]
+        )
         result = store.add_articles([offered])
         assert result.inserted == (), why
         assert store.counts()["articles"] == 1
@@ -71,7 +90,9 @@ def test_store_duplicate_keys(db_path: Path, offered: Article, why: str) -> None
 
 def test_store_edited_article_replaces_text_when_asked(db_path: Path) -> None:
     with open_store(db_path) as store:
-        store.add_articles([Article(id="x1", text="First version.", canonical_url="https://a.example/1")])
+        store.add_articles(
+            [Article(id="x1", text="First version.", canonical_url="https://a.example/1")]
+        )
         result = store.add_articles(
             [Article(id="feed-id", text="Second version.", canonical_url="https://a.example/1")],
             update_edited=True,
@@ -118,7 +139,10 @@ def test_store_event_queries(query: EventQuery, expected: set[str]) -> None:
         [
             ("d1", [make_event("d1", "RUSMIL", "UKR", day=date(2026, 10, 1))]),
             ("d2", [make_event("d2", "USAGOV", "VEN", day=date(2026, 10, 6))]),
-            ("d3", [make_event("d3", "CHNGOV", "BRA", event_type="CONSULT", day=date(2026, 10, 9))]),
+            (
+                "d3",
+                [make_event("d3", "CHNGOV", "BRA", event_type="CONSULT", day=date(2026, 10, 9))],
+            ),
         ],
         "coder@1",
     )
@@ -127,12 +151,18 @@ def test_store_event_queries(query: EventQuery, expected: set[str]) -> None:
 
 def test_store_uncoded_articles_skips_non_english_and_coded(db_path: Path) -> None:
     with open_store(db_path) as store:
-        store.add_articles([
-            Article(id="en", text="English text.", language="en",
-                    published_at=datetime(2026, 1, 1, tzinfo=UTC)),
-            Article(id="es", text="Texto en español.", language="es"),
-            Article(id="done", text="Already coded.", language="en"),
-        ])
+        store.add_articles(
+            [
+                Article(
+                    id="en",
+                    text="English text.",
+                    language="en",
+                    published_at=datetime(2026, 1, 1, tzinfo=UTC),
+                ),
+                Article(id="es", text="Texto en español.", language="es"),
+                Article(id="done", text="Already coded.", language="en"),
+            ]
+        )
         store.replace_events([("done", [])], "coder@1")
         pending = [a.id for batch in store.uncoded_articles("coder@1") for a in batch]
         assert pending == ["en"]

@@ -88,16 +88,25 @@ def test_stories_lookalikes_stay_apart(a: str, b: str, why: str) -> None:
 
 
 def test_stories_syndicated_copy_joins_whatever_its_text() -> None:
-    copy = Article(id="copy", text="Completely different words about cooking.", title="Recipes",
-                   published_at=BY_ID["st-06"].published_at, source="Gulf Coast Tribune",
-                   duplicate_of="st-06")
+    copy = Article(
+        id="copy",
+        text="Completely different words about cooking.",
+        title="Recipes",
+        published_at=BY_ID["st-06"].published_at,
+        source="Gulf Coast Tribune",
+        duplicate_of="st-06",
+    )
     found = grouped([BY_ID["st-06"], copy, BY_ID["st-17"]])
     assert found["copy"] == found["st-06"]
 
 
 def test_stories_time_gap_splits_identical_text() -> None:
-    later = Article(id="later", text=BY_ID["st-01"].text, title=BY_ID["st-01"].title,
-                    published_at=datetime(2026, 5, 1, tzinfo=UTC))
+    later = Article(
+        id="later",
+        text=BY_ID["st-01"].text,
+        title=BY_ID["st-01"].title,
+        published_at=datetime(2026, 5, 1, tzinfo=UTC),
+    )
     found = grouped([BY_ID["st-01"], later])
     assert found["st-01"] != found["later"]
 
@@ -131,8 +140,9 @@ def test_stories_incremental_update_keeps_earlier_assignments(db_path: Path) -> 
         assert update_stories(store) == len(rest)
         after = store.query("SELECT article_id, story_id FROM story_members")
         kept = dict(zip(after["article_id"], after["story_id"], strict=True))
-        assert all(kept[a] == s for a, s in zip(before["article_id"], before["story_id"],
-                                                  strict=True))
+        assert all(
+            kept[a] == s for a, s in zip(before["article_id"], before["story_id"], strict=True)
+        )
         # a new article joined a story that existed before it arrived
         assert kept["st-11"] == kept["st-10"]
 
@@ -153,27 +163,59 @@ def test_stories_records_have_title_span_sources(story_store: Store) -> None:
 
 
 def test_stories_window_and_size_filters(story_store: Store) -> None:
-    in_june = stories(story_store, since=datetime(2026, 6, 1).date(),
-                      until=datetime(2026, 6, 30).date())
+    in_june = stories(
+        story_store, since=datetime(2026, 6, 1).date(), until=datetime(2026, 6, 30).date()
+    )
     assert {a for s in in_june for a in s.article_ids} == {"st-14", "st-15", "st-16", "st-17"}
     assert all(len(s.article_ids) >= 2 for s in stories(story_store, min_articles=2))
 
 
 def test_stories_shared_events_join_weakly_similar_articles(db_path: Path) -> None:
-    a = Article(id="a", title="Embassy families leave", text="Relatives of diplomats left on "
-                "Saturday, a regional paper said.", published_at=datetime(2026, 10, 19, tzinfo=UTC))
-    b = Article(id="b", title="Moscow issues statement", text="The ministry spokeswoman called "
-                "the reports inventions.", published_at=datetime(2026, 10, 20, tzinfo=UTC))
-    filler = [Article(id=f"f{i}", title=f"Filler story {i}", text=f"Unrelated item number {i}.",
-                      published_at=datetime(2026, 10, 19, tzinfo=UTC)) for i in range(5)]
+    a = Article(
+        id="a",
+        title="Embassy families leave",
+        text="Relatives of diplomats left on Saturday, a regional paper said.",
+        published_at=datetime(2026, 10, 19, tzinfo=UTC),
+    )
+    b = Article(
+        id="b",
+        title="Moscow issues statement",
+        text="The ministry spokeswoman called the reports inventions.",
+        published_at=datetime(2026, 10, 20, tzinfo=UTC),
+    )
+    filler = [
+        Article(
+            id=f"f{i}",
+            title=f"Filler story {i}",
+            text=f"Unrelated item number {i}.",
+            published_at=datetime(2026, 10, 19, tzinfo=UTC),
+        )
+        for i in range(5)
+    ]
     with _store(db_path, [a, b, *filler]) as store:
         assert story_of(store, "a") != story_of(store, "b")  # text alone does not join them
         specs = [
-            {"id": "ea", "doc": "a", "date": "2026-10-18", "type": "RETREAT", "mode": "withdraw",
-             "trigger": "left", "actor": ["RUSGOV", "diplomats"], "location": ["Caracas", "VEN"]},
-            {"id": "eb", "doc": "b", "date": "2026-10-20", "type": "SANCTION", "mode": "withdraw",
-             "trigger": "evacuation", "actor": ["RUSGOV", "the ministry"],
-             "location": ["Caracas", "VEN"], "modality": "negated"},
+            {
+                "id": "ea",
+                "doc": "a",
+                "date": "2026-10-18",
+                "type": "RETREAT",
+                "mode": "withdraw",
+                "trigger": "left",
+                "actor": ["RUSGOV", "diplomats"],
+                "location": ["Caracas", "VEN"],
+            },
+            {
+                "id": "eb",
+                "doc": "b",
+                "date": "2026-10-20",
+                "type": "SANCTION",
+                "mode": "withdraw",
+                "trigger": "evacuation",
+                "actor": ["RUSGOV", "the ministry"],
+                "location": ["Caracas", "VEN"],
+                "modality": "negated",
+            },
         ]
         events = [fx.event_from_spec(s) for s in specs]
         store.replace_events([(e.doc_id, [e]) for e in events], "test@1")
@@ -201,9 +243,15 @@ def test_stories_unknown_article_has_no_related_stories(story_store: Store) -> N
 def test_stories_analyst_corrections(story_store: Store) -> None:
     talks = story_of(story_store, "st-06")
     assert talks is not None
-    add_correction(story_store, "story", talks.id, action="correct", analyst="ana",
-                   note="better name", changes={"title": "Grain corridor talks",
-                                                "remove": ["st-09"], "add": ["st-17"]})
+    add_correction(
+        story_store,
+        "story",
+        talks.id,
+        action="correct",
+        analyst="ana",
+        note="better name",
+        changes={"title": "Grain corridor talks", "remove": ["st-09"], "add": ["st-17"]},
+    )
     fixed = story_of(story_store, "st-06")
     assert fixed is not None and fixed.title == "Grain corridor talks"
     assert "st-09" not in fixed.article_ids and "st-17" in fixed.article_ids

@@ -12,7 +12,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,19 +23,22 @@ from watchfloor.settings import Settings, load_settings
 from watchfloor.store import EventQuery, Store, open_store
 
 if TYPE_CHECKING:
+    from watchfloor.analysis.alerts import DeliveryReport  # dyads ... alerts section
     from watchfloor.ingest.dedup import NearDuplicateIndex
     from watchfloor.ingest.extract import ExtractedPage
     from watchfloor.ingest.registry import SourceEntry
     from watchfloor.ingest.watch import PassReport, Poller
-    from watchfloor.records import Claim, Correction, RelatedStory, Story  # claims/stories section
-    from watchfloor.analysis.alerts import DeliveryReport  # dyads ... alerts section
-    from watchfloor.records import (  # dyads ... alerts section
+    from watchfloor.records import (  # claims/stories section  # dyads ... alerts section
         Alert,
+        Claim,
+        Correction,
         Dyad,
         Escalation,
         Forecast,
         Indicator,
         IndicatorValue,
+        RelatedStory,
+        Story,
     )
 
 __all__ = [
@@ -476,8 +479,9 @@ class Watchfloor:
         confidence, or say "insufficient evidence" (returns ``watchfloor.brief.ask.Answer``)."""
         from watchfloor.brief.ask import answer_question
 
-        return answer_question(self.store, question, since=since, until=until,
-                               settings=self.settings)
+        return answer_question(
+            self.store, question, since=since, until=until, settings=self.settings
+        )
 
     # -- end of the brief and ask section ----------------------------------------------------
 
@@ -621,9 +625,7 @@ class Watchfloor:
         from watchfloor.analysis.corrections import CorrectionError
 
         if kind == "claim":
-            found: Any = next(
-                (c for c in self.claims(all_claims=True) if c.id == target_id), None
-            )
+            found: Any = next((c for c in self.claims(all_claims=True) if c.id == target_id), None)
         elif kind == "story":
             found = next((s for s in self.stories() if s.id == target_id), None)
         else:

@@ -93,7 +93,8 @@ def ingest(
     ] = None,
     source: Annotated[str | None, typer.Option(help="Outlet name for records without one.")] = None,
     skip_bad: Annotated[
-        bool, typer.Option("--skip-bad", help="Store the good records of a bad file; report the rest.")
+        bool,
+        typer.Option("--skip-bad", help="Store the good records of a bad file; report the rest."),
     ] = False,
     code: Annotated[bool, typer.Option("--code/--no-code", help="Code new articles.")] = True,
 ) -> None:
@@ -114,9 +115,13 @@ def ingest(
         for file in report.files:
             for problem in file.problems:
                 err.print(f"[red]{'error' if file.failed else 'skipped'}[/red] {problem}")
-            status = "FAILED, nothing stored" if file.failed else (
-                f"{file.stored} stored, {file.duplicates} duplicate(s)"
-                + (f", {len(file.problems)} bad record(s) skipped" if file.problems else "")
+            status = (
+                "FAILED, nothing stored"
+                if file.failed
+                else (
+                    f"{file.stored} stored, {file.duplicates} duplicate(s)"
+                    + (f", {len(file.problems)} bad record(s) skipped" if file.problems else "")
+                )
             )
             err.print(f"{file.path}: {status}")
         if code:
@@ -124,14 +129,20 @@ def ingest(
             articles, events = wf.code_pending(progress=lambda n: progress.advance(pending, n))
             err.print(f"coded {articles} article(s): {events} event(s)")
     if report.failed:
-        err.print("[red]Some files were not stored; use --skip-bad to keep their good records.[/red]")
+        err.print(
+            "[red]Some files were not stored; use --skip-bad to keep their good records.[/red]"
+        )
         raise typer.Exit(1)
 
 
 @app.command("code")
 def code_command(
-    input: Annotated[Path, typer.Argument(help="JSONL of {id, text, date?, title?, source?, url?}")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write event JSONL; - for stdout")] = Path("-"),
+    input: Annotated[
+        Path, typer.Argument(help="JSONL of {id, text, date?, title?, source?, url?}")
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Where to write event JSONL; - for stdout")
+    ] = Path("-"),
     workers: Annotated[int, typer.Option(help="Processes to use.")] = 1,
     coder: Annotated[str | None, typer.Option(help="Registered coder name.")] = None,
 ) -> None:
@@ -166,7 +177,9 @@ def code_command(
 @app.command()
 def events(
     db: DbOption = None,
-    actor: Annotated[list[str] | None, typer.Option(help="Actor code or prefix (RUS, USAGOV).")] = None,
+    actor: Annotated[
+        list[str] | None, typer.Option(help="Actor code or prefix (RUS, USAGOV).")
+    ] = None,
     recipient: Annotated[list[str] | None, typer.Option(help="Recipient code or prefix.")] = None,
     event_type: Annotated[list[str] | None, typer.Option("--type", help="PLOVER type(s).")] = None,
     since: Annotated[str | None, typer.Option(help="First event date, YYYY-MM-DD.")] = None,
@@ -189,25 +202,66 @@ def events(
             sys.stdout.write(event.to_json() + "\n")
     elif fmt == "csv":
         writer = csv.writer(sys.stdout)
-        writer.writerow(["id", "date", "actor", "event_type", "mode", "cameo", "recipient",
-                         "modality", "claim_stance", "claim_by", "goldstein", "quad_class",
-                         "fatalities", "location", "doc_id", "sentence"])
+        writer.writerow(
+            [
+                "id",
+                "date",
+                "actor",
+                "event_type",
+                "mode",
+                "cameo",
+                "recipient",
+                "modality",
+                "claim_stance",
+                "claim_by",
+                "goldstein",
+                "quad_class",
+                "fatalities",
+                "location",
+                "doc_id",
+                "sentence",
+            ]
+        )
         for e in found:
-            writer.writerow([e.id, e.date, ";".join(e.actor_codes), e.event_type, e.mode, e.cameo,
-                             ";".join(e.recipient_codes), e.modality,
-                             e.claim.stance if e.claim else "", e.claim.by.code if e.claim else "",
-                             e.goldstein, e.quad_class, e.fatalities,
-                             e.location.name if e.location else "", e.doc_id, e.sentence])
+            writer.writerow(
+                [
+                    e.id,
+                    e.date,
+                    ";".join(e.actor_codes),
+                    e.event_type,
+                    e.mode,
+                    e.cameo,
+                    ";".join(e.recipient_codes),
+                    e.modality,
+                    e.claim.stance if e.claim else "",
+                    e.claim.by.code if e.claim else "",
+                    e.goldstein,
+                    e.quad_class,
+                    e.fatalities,
+                    e.location.name if e.location else "",
+                    e.doc_id,
+                    e.sentence,
+                ]
+            )
     elif fmt == "table":
         table = Table("date", "actor", "type", "recipient", "modality", "claim", "sentence")
         for e in found:
             claim = f"{e.claim.stance} by {e.claim.by.code}" if e.claim else ""
-            table.add_row(str(e.date or ""), ";".join(e.actor_codes), e.event_type,
-                          ";".join(e.recipient_codes), e.modality, claim, e.sentence[:90])
+            table.add_row(
+                str(e.date or ""),
+                ";".join(e.actor_codes),
+                e.event_type,
+                ";".join(e.recipient_codes),
+                e.modality,
+                claim,
+                e.sentence[:90],
+            )
         out.print(table)
         err.print(f"{len(found)} event(s)")
     else:
-        raise typer.BadParameter(f"unknown format {fmt!r}: use table, json or csv", param_hint="--format")
+        raise typer.BadParameter(
+            f"unknown format {fmt!r}: use table, json or csv", param_hint="--format"
+        )
 
 
 # -- brief and ask (section maintained with watchfloor/brief) ------------------------------------
@@ -238,11 +292,13 @@ def brief(
     from watchfloor.brief.render import RENDERERS
 
     if fmt not in RENDERERS:
-        raise typer.BadParameter(f"unknown format {fmt!r}: use markdown, html or json",
-                                 param_hint="--format")
+        raise typer.BadParameter(
+            f"unknown format {fmt!r}: use markdown, html or json", param_hint="--format"
+        )
     if style not in ("analyst", "explainer"):
-        raise typer.BadParameter(f"unknown style {style!r}: use analyst or explainer",
-                                 param_hint="--style")
+        raise typer.BadParameter(
+            f"unknown style {style!r}: use analyst or explainer", param_hint="--style"
+        )
     with _open(db) as wf:
         result = wf.brief(
             since=_parse_day(since, "--since"),
@@ -278,8 +334,9 @@ def ask(
     from watchfloor.brief.ask import render_answer
 
     with _open(db) as wf:
-        answer = wf.ask(question, since=_parse_day(since, "--since"),
-                        until=_parse_day(until, "--until"))
+        answer = wf.ask(
+            question, since=_parse_day(since, "--since"), until=_parse_day(until, "--until")
+        )
     if as_json:
         text = json.dumps(answer.to_dict(), ensure_ascii=False, indent=2, default=str)
         sys.stdout.write(text + "\n")
@@ -312,12 +369,12 @@ def stats(
 
 @app.command()
 def demo(
-    db: Annotated[Path, typer.Option("--db", help="Where to build the demo store (replaced).")] = Path(
-        "watchfloor-demo.duckdb"
-    ),
-    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the briefing.")] = Path(
-        "watchfloor-demo-brief.md"
-    ),
+    db: Annotated[
+        Path, typer.Option("--db", help="Where to build the demo store (replaced).")
+    ] = Path("watchfloor-demo.duckdb"),
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Where to write the briefing.")
+    ] = Path("watchfloor-demo-brief.md"),
 ) -> None:
     """Build a fresh store from the bundled demo corpus, code it, and write a briefing."""
     from watchfloor.api import Watchfloor, demo_articles_path, demo_sources
@@ -403,9 +460,17 @@ def sources_list(
     table = Table("name", "kind", "fetch", "url", "country", "lang", "grade", "state", "every")
     for e in entries:
         s = e.source
-        table.add_row(e.name, s.kind, e.method or "-", s.url or "", s.country or "",
-                      s.language or "", s.reliability, "yes" if s.state_affiliated else "",
-                      f"{s.poll_interval_s // 60}m")
+        table.add_row(
+            e.name,
+            s.kind,
+            e.method or "-",
+            s.url or "",
+            s.country or "",
+            s.language or "",
+            s.reliability,
+            "yes" if s.state_affiliated else "",
+            f"{s.poll_interval_s // 60}m",
+        )
     out.print(table)
 
 
@@ -434,9 +499,15 @@ def sources_status(
     table = Table("name", "health", "last success", "failures", "last error", "next poll", "stored")
     for r in rows:
         colour = {"ok": "green", "failing": "red"}.get(r["health"], "yellow")
-        table.add_row(r["name"], f"[{colour}]{r['health']}[/{colour}]", r["last_success"] or "",
-                      str(r["consecutive_failures"]), (r["last_error"] or "")[:70],
-                      r["next_due"] or "", str(r["items_stored"]))
+        table.add_row(
+            r["name"],
+            f"[{colour}]{r['health']}[/{colour}]",
+            r["last_success"] or "",
+            str(r["consecutive_failures"]),
+            (r["last_error"] or "")[:70],
+            r["next_due"] or "",
+            str(r["items_stored"]),
+        )
     out.print(table)
 
 
@@ -634,7 +705,11 @@ def stories(
                 else ""
             )
             table.add_row(
-                s.id, s.title, span, str(len(s.article_ids)), "; ".join(s.sources),
+                s.id,
+                s.title,
+                span,
+                str(len(s.article_ids)),
+                "; ".join(s.sources),
                 str(len(s.event_ids)),
             )
         out.print(table)
@@ -713,8 +788,9 @@ def correct(
         if chosen[0] == "comment":
             done = wf.comment(target, comment or "", kind=kind, analyst=who)
         else:
-            done = wf.correct(target, kind=kind, action=chosen[0], changes=changes or None,
-                              analyst=who, why=why)
+            done = wf.correct(
+                target, kind=kind, action=chosen[0], changes=changes or None, analyst=who, why=why
+            )
     sys.stdout.write(json.dumps(done.to_dict(), ensure_ascii=False) + "\n")
 
 
@@ -776,30 +852,68 @@ def dyads(
         return
     if fmt == "csv":
         writer = csv.writer(sys.stdout)
-        writer.writerow(["source", "target", "period", "events", "verbal_coop", "material_coop",
-                         "verbal_conflict", "material_conflict", "goldstein_sum",
-                         "goldstein_mean", "plover_sum", "plover_mean"])
+        writer.writerow(
+            [
+                "source",
+                "target",
+                "period",
+                "events",
+                "verbal_coop",
+                "material_coop",
+                "verbal_conflict",
+                "material_conflict",
+                "goldstein_sum",
+                "goldstein_mean",
+                "plover_sum",
+                "plover_mean",
+            ]
+        )
         for d in found:
             for p in d.points:
-                writer.writerow([d.source, d.target, p.period, p.events, p.verbal_coop,
-                                 p.material_coop, p.verbal_conflict, p.material_conflict,
-                                 p.goldstein_sum, p.goldstein_mean, p.plover_sum, p.plover_mean])
+                writer.writerow(
+                    [
+                        d.source,
+                        d.target,
+                        p.period,
+                        p.events,
+                        p.verbal_coop,
+                        p.material_coop,
+                        p.verbal_conflict,
+                        p.material_conflict,
+                        p.goldstein_sum,
+                        p.goldstein_mean,
+                        p.plover_sum,
+                        p.plover_mean,
+                    ]
+                )
         return
-    table = Table("dyad", "events", "q1 q2 q3 q4", "goldstein Σ/mean", "plover Σ/mean",
-                  f"events by {by} (last 12)", "most intense")
+    table = Table(
+        "dyad",
+        "events",
+        "q1 q2 q3 q4",
+        "goldstein Σ/mean",
+        "plover Σ/mean",
+        f"events by {by} (last 12)",
+        "most intense",
+    )
     for d in found:
         t = d.total
         quads = f"{t.verbal_coop} {t.material_coop} {t.verbal_conflict} {t.material_conflict}"
         series = " ".join(str(p.events) for p in d.points[-12:])
         table.add_row(
-            f"{d.source} → {d.target}", str(t.events), quads,
+            f"{d.source} → {d.target}",
+            str(t.events),
+            quads,
             f"{t.goldstein_sum:g} / {t.goldstein_mean or 0:.2f}",
             f"{t.plover_sum:g} / {t.plover_mean or 0:.2f}",
-            series, escape(d.top_events[0].summary()) if d.top_events else "",
+            series,
+            escape(d.top_events[0].summary()) if d.top_events else "",
         )
     out.print(table)
-    err.print(f"{len(found)} dyad(s); q1..q4: verbal coop, material coop, verbal conflict, "
-              "material conflict; PLOVER intensity scale in docs/analysis.md")
+    err.print(
+        f"{len(found)} dyad(s); q1..q4: verbal coop, material coop, verbal conflict, "
+        "material conflict; PLOVER intensity scale in docs/analysis.md"
+    )
 
 
 @app.command()
@@ -843,8 +957,13 @@ def escalation(
             f"Σbase²={i['baseline_plover_sumsq']:g}\nevents {i['recent_events']}/"
             f"{i['baseline_events']}"
         )
-        table.add_row(f"{item.source} → {item.target}", ARROW_MARKS[item.arrow],
-                      f"{item.score:+.2f}", inputs, escape(item.rationale))
+        table.add_row(
+            f"{item.source} → {item.target}",
+            ARROW_MARKS[item.arrow],
+            f"{item.score:+.2f}",
+            inputs,
+            escape(item.rationale),
+        )
     out.print(table)
     if found:
         first = found[0]
@@ -872,8 +991,12 @@ def indicators(
     """Trends to watch: each indicator's value, trend, arrow, threshold and latest evidence."""
     _check_format(fmt)
     with _open(db) as wf:
-        kwargs = {"path": file, "ids": _split(indicator_id), "as_of": _parse_day(as_of, "--as-of"),
-                  "evidence": evidence}
+        kwargs = {
+            "path": file,
+            "ids": _split(indicator_id),
+            "as_of": _parse_day(as_of, "--as-of"),
+            "evidence": evidence,
+        }
         if fmt == "csv":
             wf.indicators_frame(**kwargs).to_csv(sys.stdout, index=False)
             return
@@ -884,20 +1007,38 @@ def indicators(
         return
     table = Table("indicator", "value", "baseline", "trend", "arrow", "threshold", "series")
     for v in found:
-        threshold = "" if v.threshold is None else (
-            f"{v.threshold:g} {'CROSSED' if v.crossed else 'not crossed'}"
+        threshold = (
+            ""
+            if v.threshold is None
+            else (f"{v.threshold:g} {'CROSSED' if v.crossed else 'not crossed'}")
         )
         baseline = f"{v.baseline_mean:.3g} ± {v.baseline_sd:.3g}"
-        table.add_row(escape(v.name), f"{v.value:g}", baseline,
-                      v.trend, ARROW_MARKS[v.arrow], threshold,
-                      " ".join(f"{x:g}" for _, x in v.series))
+        table.add_row(
+            escape(v.name),
+            f"{v.value:g}",
+            baseline,
+            v.trend,
+            ARROW_MARKS[v.arrow],
+            threshold,
+            " ".join(f"{x:g}" for _, x in v.series),
+        )
     out.print(table)
     for v in found:
-        out.print(f"\n[bold]{escape(v.name)}[/bold] ({v.indicator_id}), "
-                  f"{v.window[0]}..{v.window[1]}")
+        out.print(
+            f"\n[bold]{escape(v.name)}[/bold] ({v.indicator_id}), {v.window[0]}..{v.window[1]}"
+        )
         _say(f"  formula: {v.formula}")
-        shown = {k: v.inputs[k] for k in ("value", "baseline_values", "baseline_mean",
-                                          "baseline_sd", "tolerance", "threshold")}
+        shown = {
+            k: v.inputs[k]
+            for k in (
+                "value",
+                "baseline_values",
+                "baseline_mean",
+                "baseline_sd",
+                "tolerance",
+                "threshold",
+            )
+        }
         _say(f"  inputs: {json.dumps(shown)}")
         for e in v.evidence:
             _say(f"  - {e.summary()}: {e.sentence}")
@@ -929,8 +1070,14 @@ def forecasts(
                 raise typer.BadParameter("a forecast needs --indicator, --direction and --horizon")
             day = _parse_day(horizon, "--horizon")
             assert day is not None  # horizon was checked above
-            made = wf.forecast(indicator_id, direction, day, probability=probability,
-                               author=author or getpass.getuser(), note=note)
+            made = wf.forecast(
+                indicator_id,
+                direction,
+                day,
+                probability=probability,
+                author=author or getpass.getuser(),
+                note=note,
+            )
             sys.stdout.write(json.dumps(made.to_dict(), ensure_ascii=False) + "\n")
             return
         card = wf.forecast_scorecard()
@@ -947,17 +1094,29 @@ def forecasts(
         return
     table = Table("indicator", "forecast", "p", "made", "horizon", "status", "observed", "brier")
     for f in found:
-        observed = "" if f.observed_direction is None else (
-            f"{f.observed_direction} ({'hit' if f.hit else 'miss'})"
+        observed = (
+            ""
+            if f.observed_direction is None
+            else (f"{f.observed_direction} ({'hit' if f.hit else 'miss'})")
         )
-        table.add_row(f.indicator_id, f.direction, f"{f.probability:.2f}",
-                      f"{f.made_at:%Y-%m-%d}", str(f.horizon), f.status, observed,
-                      "" if f.brier is None else f"{f.brier:.3f}")
+        table.add_row(
+            f.indicator_id,
+            f.direction,
+            f"{f.probability:.2f}",
+            f"{f.made_at:%Y-%m-%d}",
+            str(f.horizon),
+            f.status,
+            observed,
+            "" if f.brier is None else f"{f.brier:.3f}",
+        )
     out.print(table)
     rate = "n/a" if card["hit_rate"] is None else f"{card['hit_rate']:.0%}"
     brier = "n/a" if card["brier"] is None else f"{card['brier']:.3f}"
-    out.print(f"{card['scored']} scored: hit rate {rate}, mean Brier {brier}; "
-              f"{card['open']} open, {card['void']} void", highlight=False)
+    out.print(
+        f"{card['scored']} scored: hit rate {rate}, mean Brier {brier}; "
+        f"{card['open']} open, {card['void']} void",
+        highlight=False,
+    )
 
 
 alerts_app = typer.Typer(help="Alerts raised by indicators and escalating dyads.")
@@ -982,20 +1141,45 @@ def alerts_list(
         return
     if fmt == "csv":
         writer = csv.writer(sys.stdout)
-        writer.writerow(["id", "created_at", "kind", "subject", "title", "occurrences",
-                         "acknowledged_by", "deliveries", "evidence"])
+        writer.writerow(
+            [
+                "id",
+                "created_at",
+                "kind",
+                "subject",
+                "title",
+                "occurrences",
+                "acknowledged_by",
+                "deliveries",
+                "evidence",
+            ]
+        )
         for a in found:
-            writer.writerow([a.id, a.created_at.isoformat(), a.kind, a.subject, a.title,
-                             a.occurrences, a.acknowledged_by or "",
-                             ";".join(f"{d.channel}:{d.status}" for d in a.deliveries),
-                             ";".join(e.doc_id for e in a.evidence)])
+            writer.writerow(
+                [
+                    a.id,
+                    a.created_at.isoformat(),
+                    a.kind,
+                    a.subject,
+                    a.title,
+                    a.occurrences,
+                    a.acknowledged_by or "",
+                    ";".join(f"{d.channel}:{d.status}" for d in a.deliveries),
+                    ";".join(e.doc_id for e in a.evidence),
+                ]
+            )
         return
     table = Table("id", "raised", "kind", "alert", "seen", "delivery", "ack")
     for a in found:
-        table.add_row(a.id, f"{a.created_at:%Y-%m-%d %H:%M}", a.kind, escape(a.title),
-                      str(a.occurrences),
-                      " ".join(f"{d.channel}:{d.status}" for d in a.deliveries) or "pending",
-                      a.acknowledged_by or "")
+        table.add_row(
+            a.id,
+            f"{a.created_at:%Y-%m-%d %H:%M}",
+            a.kind,
+            escape(a.title),
+            str(a.occurrences),
+            " ".join(f"{d.channel}:{d.status}" for d in a.deliveries) or "pending",
+            a.acknowledged_by or "",
+        )
     out.print(table)
     err.print(f"{len(found)} alert(s)")
 
@@ -1018,8 +1202,12 @@ def alerts_ack(
         except KeyError as exc:
             err.print(f"[red]error[/red] {exc.args[0]}", highlight=False)
             raise typer.Exit(1) from None
-    err.print(f"acknowledged {alert.id} by {alert.acknowledged_by}: {alert.title}",
-              highlight=False, markup=False, soft_wrap=True)
+    err.print(
+        f"acknowledged {alert.id} by {alert.acknowledged_by}: {alert.title}",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 @alerts_app.command("send")
@@ -1029,8 +1217,12 @@ def alerts_send(db: DbOption = None) -> None:
         reports = wf.send_alerts()
     for r in reports:
         detail = f" after {r.attempts} tries: {r.error}" if r.error else ""
-        err.print(f"{r.alert_id} {r.channel}: {r.status}{detail}", highlight=False,
-                  markup=False, soft_wrap=True)
+        err.print(
+            f"{r.alert_id} {r.channel}: {r.status}{detail}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
     failed = sum(1 for r in reports if r.status == "failed")
     err.print(f"{len(reports) - failed} delivered, {failed} failed (kept; retried next time)")
     if failed:

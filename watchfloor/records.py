@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 __all__ = [
@@ -86,8 +86,8 @@ def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +130,8 @@ class Source:
 class Article:
     """One stored news item or official statement.
 
-    ``published_at`` is when the outlet says it was published; ``seen_at`` when watchfloor stored it.
+    ``published_at`` is when the outlet says it was published; ``seen_at`` when watchfloor
+    stored it.
     Both are UTC. ``canonical_url`` and ``content_hash`` are the deduplication keys.
     """
 
@@ -193,7 +194,7 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """What a coder reads: ``{id, text, date?, title?, source?, url?}`` as in ``watchfloor code``."""
+    """What a coder reads: ``{id, text, date?, title?, source?, url?}``, as ``watchfloor code``."""
 
     id: str
     text: str

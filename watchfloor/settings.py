@@ -67,7 +67,7 @@ def load_settings(
     env: dict[str, str] | None = None,
     **overrides: Any,
 ) -> Settings:
-    """Build the Settings object: defaults, then the user file, then the environment, then overrides.
+    """Build the Settings: defaults, then the user file, then the environment, then overrides.
 
     >>> load_settings(env={}, db="x.duckdb").db
     'x.duckdb'

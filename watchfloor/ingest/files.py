@@ -52,7 +52,9 @@ def parse_field_map(pairs: list[str] | None) -> dict[str, str]:
         name, sep, column = pair.partition("=")
         name, column = name.strip(), column.strip()
         if not sep or not name or not column:
-            raise InputFileError([InputProblem("--map", None, f"expected field=column, got {pair!r}")])
+            raise InputFileError(
+                [InputProblem("--map", None, f"expected field=column, got {pair!r}")]
+            )
         if name not in ARTICLE_FIELDS:
             raise InputFileError(
                 [
@@ -125,7 +127,8 @@ def read_documents(path: str | Path) -> Iterator[Document]:
     try:
         handle = path.open(encoding="utf-8-sig")
     except OSError as exc:
-        raise InputFileError([InputProblem(str(path), None, f"cannot read file: {exc.strerror}")])
+        problem = InputProblem(str(path), None, f"cannot read file: {exc.strerror}")
+        raise InputFileError([problem]) from None
     with handle:
         for line_no, line in enumerate(handle, start=1):
             if not line.strip():
@@ -229,8 +232,10 @@ def _article_from_record(
     url = get("url")
     curl = canonical_url(str(url)) if url else None
     given_id = get("id")
-    article_id = str(given_id) if given_id is not None else stable_id(
-        curl or content_hash(text), prefix="a-"
+    article_id = (
+        str(given_id)
+        if given_id is not None
+        else stable_id(curl or content_hash(text), prefix="a-")
     )
     return Article(
         id=article_id,

@@ -86,7 +86,8 @@ class DuckDBStore(Store):
             # every shipped migration not yet applied, not just those above the highest applied:
             # a migration merged later with a lower number must still run
             applied = {
-                row[0] for row in self.con.execute("SELECT version FROM schema_migrations").fetchall()
+                row[0]
+                for row in self.con.execute("SELECT version FROM schema_migrations").fetchall()
             }
             for version, name, sql in migrations():
                 if version in applied:
@@ -326,7 +327,8 @@ class DuckDBStore(Store):
                 for r in self.con.execute(
                     "SELECT a.id FROM articles a LEFT JOIN codings c ON c.doc_id = a.id "
                     "WHERE (a.language IS NULL OR a.language = 'en') "
-                    "AND (c.coder IS NULL OR c.coder <> ?) ORDER BY a.published_at NULLS LAST, a.id",
+                    "AND (c.coder IS NULL OR c.coder <> ?) "
+                    "ORDER BY a.published_at NULLS LAST, a.id",
                     [coder],
                 ).fetchall()
             ]
@@ -532,8 +534,7 @@ class DuckDBStore(Store):
         stale = changed - {row["article_id"] for row in signature_rows}
         if stale:  # rewritten too short to judge: its old signature no longer describes it
             con.execute(
-                "DELETE FROM article_signatures "
-                "WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+                "DELETE FROM article_signatures WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
                 [sorted(stale)],
             )
         # unnest() of parameter lists, not a registered Arrow table: for the few rows of a
