@@ -563,3 +563,17 @@ def test_claims_demo_strike_toll_evolves(demo_ledger: list[Any]) -> None:
 def test_claims_dates_are_dates() -> None:
     claim = _ledger([_spec(1)])[0]
     assert claim.first_date == date(2026, 10, 20) and json.dumps(claim.to_dict())
+
+
+def test_claims_plain_negations_alone_make_no_claim() -> None:
+    spec: dict[str, Any] = {
+        "id": "n1",
+        "doc": "d1",
+        "date": "2026-10-01",
+        "type": "SUPPORT",
+        "trigger": "support",
+        "actor": ["BRA", "Brazil"],
+        "recipient": ["VEN", "Venezuela"],
+        "modality": "negated",
+    }
+    assert build_claims([fx.event_from_spec(spec)], {}, []) == []

@@ -748,6 +748,9 @@ def build_claims(
     found = []
     for group in _group(mentions, settings):
         claim = _claim(group, families, cues)
+        if all(m.event.claim is None and m.event.modality == "negated" for m in group):
+            # only outlets writing "X did not do Y": nobody claimed Y, so there is no dispute
+            continue
         if settings.explicit_only and not (
             claim.fatalities or any(s.stance != "reported" for s in claim.stances)
         ):
