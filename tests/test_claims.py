@@ -541,9 +541,6 @@ def test_claims_demo_embassy_claim_is_denied_or_disputed(demo_ledger: list[Any])
     assert any(s.stance == "denies" and s.source_key == "state:RUS" for s in claim.stances)
 
 
-@pytest.mark.xfail(
-    reason="the coder does not yet code the regional outlet's report (demo-034)", strict=False
-)
 def test_claims_demo_embassy_claim_cites_both_sides(demo_ledger: list[Any]) -> None:
     claim = max(
         (c for c in demo_ledger if c.actor == "RUS" and c.family == "withdraw"),

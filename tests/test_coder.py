@@ -239,6 +239,16 @@ CONVENTIONS = [
         "Kyiv said Moscow was responsible for the attack.",
         (("UKR",), "ACCUSE", ("RUS",), "actual", None, None),
     ),
+    # an organ owned through a pronoun belongs to its antecedent: the denial is Chile's own
+    (
+        "Chile denied that its warships had fired on a Peruvian trawler.",
+        (("CHLMIL",), "ASSAULT", ("PER",), "actual", "denies", "CHL"),
+    ),
+    # a state's official speaking of the state itself takes its own stance (convention 3)
+    (
+        "Peru's president said Peru would not recognise the election result.",
+        (("PER",), "REJECT", (), "actual", None, None),
+    ),
 ]
 
 

@@ -352,6 +352,19 @@ class _Sentence:
         plural = head.tag_ in ("NNS", "NNPS")
         if matches:
             best = self._best_match(matches, head)
+            if best.country is None and (
+                head.dep_ in ("nsubj", "nsubjpass")
+                or (head.dep_ == "pobj" and head.head.dep_ == "agent")
+            ):
+                # "its aircraft bombed": the owner of an acting organ is whoever the pronoun
+                # points at (not for objects: "withdrew its troops" names no recipient)
+                owner = next(
+                    (c for c in head.children if c.dep_ == "poss" and c.lower_ in ("its", "their")),
+                    None,
+                )
+                resolved = self.resolve_pronoun(owner) if owner is not None else None
+                if resolved is not None and resolved.entity.country not in (None, "IGO"):
+                    best = best.resolved(resolved.entity.country)  # type: ignore[arg-type]
             for m in matches:
                 if m.sector in ARMED_SECTORS:
                     kinds.add("armed")
@@ -548,6 +561,10 @@ def _same_party(a: Sequence[_Ref], b: Sequence[_Ref]) -> bool:
             if x.entity.code and x.entity.code == y.entity.code:
                 return True
             if x.entity.text.lower() == y.entity.text.lower():
+                return True
+            # a state speaking of its own organs ("Brazil's president said Brazil would not")
+            country = x.entity.country
+            if country and country != "IGO" and country == y.entity.country:
                 return True
     return False
 
