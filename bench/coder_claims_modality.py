@@ -3,9 +3,11 @@
 On ``bench/data/claims_modality.tsv``, sentences written for this bench after the coder was built
 (the issue's withheld set is measured independently). Its first run (found 80%, stance right on
 100% of those) led to two general fixes, possessive owners of acting organs ("its aircraft") and
-a state's official speaking of the state as its own stance; so it is no longer unseen data. An annotated event counts as found
-when an event has the row's actor country and type; then its modality, claim stance and speaker's
-country are checked. Control rows (type "-") count false events.
+a state's official speaking of the state as its own stance; so it is no longer unseen data.
+
+An annotated event counts as found when an event has the row's actor country and type; then its
+modality, claim stance and speaker's country are checked. Control rows (type "-") count false
+events.
 
 Run from the repository root: ``python bench/coder_claims_modality.py``.
 """
