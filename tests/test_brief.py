@@ -353,3 +353,13 @@ def test_brief_demo_checker_passes_every_kept_sentence(demo_store: Watchfloor) -
         audit = verify_brief(brief, articles)
         assert audit.checked == brief.verification["kept"]
         assert audit.rate == 1.0, [f.problems for f in audit.failures()]
+
+
+def test_brief_demo_bluf_leads_with_the_death_toll(demo_store: Watchfloor) -> None:
+    brief = demo_store.brief(remember=False)
+    first = brief.section("bluf").statements[0]
+    assert first.text.startswith("Death toll: at least ")
+    # the figure in the frame is one the quoted, cited report gives
+    figure = re.search(r"at least (\d+)", first.text)
+    assert figure is not None and figure.group(1) in first.text.split("reported:", 1)[1]
+    assert first.citations

@@ -898,6 +898,9 @@ def _bluf(b: Builder, developments: list[list[Event]], claims: list[ClaimView]) 
             )
         ]
     drafts: list[Draft] = []
+    toll = _toll_draft(b)
+    if toll is not None:
+        drafts.append(toll)
     top = max(developments, key=_weight) if developments else None
     if top:
         drafts.append(b.event_draft(top, dated=True, lead="What changed: "))
@@ -961,6 +964,55 @@ def _bluf(b: Builder, developments: list[list[Event]], claims: list[ClaimView]) 
                 )
             )
     return drafts[:3]
+
+
+def _toll_draft(b: Builder) -> Draft | None:
+    """The running death toll of a campaign of attacks, when outlets report cumulative figures.
+
+    Deaths are what analysts lead with; the figures come from the coded events (first and latest
+    cumulative toll of the actor with the highest), and the latest report is quoted verbatim.
+    """
+    from watchfloor.analysis.claims import fatality_scope
+
+    tolls = [
+        e
+        for e in (*b.ev.history, *b.ev.events)
+        if e.event_type == "ASSAULT"
+        and e.fatalities
+        and e.claim is None
+        and e.modality == "actual"
+        and fatality_scope(e.fatalities, e.sentence) == "cumulative"
+    ]
+    in_window = [e for e in tolls if e.date is None or e.date >= b.ev.since]
+    if not in_window:
+        return None
+    latest = max(in_window, key=lambda e: (e.fatalities or 0, e.date or date.min))
+    actor = _first_country(latest.actor)
+    series = [e for e in tolls if _first_country(e.actor) == actor]
+    first = min(series, key=lambda e: (e.date or date.max, e.fatalities or 0))
+    who = country_name(actor) if actor else "the attacker"
+    if first.fatalities == latest.fatalities:
+        # tolls are coded as lower bounds ("more than 100" is 100), hence "at least"
+        lead = (
+            f"Death toll: at least {latest.fatalities} killed in {who}'s attacks, "
+            "by the latest count: "
+        )
+        figures: tuple[str, ...] = (str(latest.fatalities),)
+    else:
+        lead = (
+            f"Death toll: the reported number killed in {who}'s attacks rose from at least "
+            f"{first.fatalities} to at least {latest.fatalities}; the latest report: "
+        )
+        figures = (str(first.fatalities), str(latest.fatalities))
+    return Draft(
+        checked=f"{b.ev.outlet(latest.doc_id)} reported: “{latest.sentence}”",
+        cites=[Cite(latest.doc_id, latest.sentence)],
+        lead=lead,
+        kind="evidence",
+        basis=f"events:{latest.id}",
+        figures=figures,
+        event_ids=(latest.id, first.id),
+    )
 
 
 def _newest(group: Sequence[Event]) -> Event:
