@@ -1767,41 +1767,30 @@ def _assumptions(b: Builder, judged: Sequence[_Judgment]) -> list[Draft]:
     ev = b.ev
     drafts = [d for j in judged for d in j.assumptions]
     cov = ev.coverage
-    if cov.get("not_english"):
-        n = cov["not_english"]
-        drafts.append(
-            b.note(
-                f"Gap (coverage): {_plural(n, 'article')} in the window are not in English and "
-                f"were "
-                f"stored but not coded.",
-                kind="gap",
-                basis="coverage",
-                figures=(str(n),),
+    failing = cov.get("sources_failing") or []
+    coverage_gaps = [
+        (
+            cov.get("not_english") or 0,
+            f"{_plural(cov.get('not_english') or 0, 'article')} in the window are not in "
+            "English and were stored but not coded.",
+        ),
+        (
+            cov.get("undated_articles") or 0,
+            f"{_plural(cov.get('undated_articles') or 0, 'stored article')} have no "
+            "publication date and cannot be placed in any window.",
+        ),
+        (
+            len(failing),
+            f"{_plural(len(failing), 'source')} failed on the last poll ({', '.join(failing)}).",
+        ),
+    ]
+    for count, text in coverage_gaps:
+        if count:
+            drafts.append(
+                b.note(
+                    f"Gap (coverage): {text}", kind="gap", basis="coverage", figures=(str(count),)
+                )
             )
-        )
-    if cov.get("undated_articles"):
-        n = cov["undated_articles"]
-        drafts.append(
-            b.note(
-                f"Gap (coverage): {_plural(n, 'stored article')} have no publication date and "
-                f"cannot "
-                f"be placed in any window.",
-                kind="gap",
-                basis="coverage",
-                figures=(str(n),),
-            )
-        )
-    if cov.get("sources_failing"):
-        failing = cov["sources_failing"]
-        drafts.append(
-            b.note(
-                f"Gap (coverage): {_plural(len(failing), 'source')} failed on the last poll "
-                f"({', '.join(failing)}).",
-                kind="gap",
-                basis="coverage",
-                figures=(str(len(failing)),),
-            )
-        )
     for gap in ev.gaps:
         drafts.append(b.note(f"Gap (pipeline): {gap}.", kind="gap", basis="pipeline"))
     return drafts
