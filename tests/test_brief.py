@@ -363,3 +363,13 @@ def test_brief_demo_bluf_leads_with_the_death_toll(demo_store: Watchfloor) -> No
     figure = re.search(r"at least (\d+)", first.text)
     assert figure is not None and figure.group(1) in first.text.split("reported:", 1)[1]
     assert first.citations
+
+
+def test_brief_demo_states_its_coverage_gaps(demo_store: Watchfloor) -> None:
+    brief = demo_store.brief(remember=False)
+    gaps = [s.text for s in brief.section("assumptions").statements if s.kind == "gap"]
+    non_english = sum(
+        1 for a in demo_store.store.articles() if not a.is_english and a.published_at is not None
+    )
+    assert non_english == 2
+    assert any(t.startswith(f"Gap (coverage): {non_english} articles") for t in gaps), gaps
