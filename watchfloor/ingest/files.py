@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,7 +71,7 @@ def parse_field_map(pairs: list[str] | None) -> dict[str, str]:
 
 
 def read_article_file(
-    path: str | Path,
+    path: str | os.PathLike[str],
     *,
     field_map: Mapping[str, str] | None = None,
     source: str | None = None,

@@ -297,7 +297,8 @@ class DuckDBStore(Store):
         language: str | None = None,
         limit: int | None = None,
     ) -> list[Article]:
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if ids is not None:
             where.append("id IN (SELECT unnest(?::VARCHAR[]))")
             params.append(list(ids))
