@@ -223,3 +223,32 @@ def test_watch_signal_stops_cleanly_and_resumes(
     with Watchfloor(db, settings=settings) as wf:  # the next run stores the rest, once
         wf.poll(code=False)
         assert wf.stats()["articles"] == 24 and wf.stats()["duplicates"] == 0
+
+
+def test_watch_pass_updates_stories_and_alerts(local_server: LocalServer, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from conftest_http import FeedEntry, rss
+
+    published = datetime(2025, 10, 20, 9, tzinfo=UTC)
+    body = (
+        "Russian warplanes bombed rebel positions in northern Syria on Monday, killing 12 people.\n"
+        "The United States condemned Russia over the strikes."
+    )
+    entries = [
+        FeedEntry(guid=f"g{n}", title=f"Strikes in Syria {n}", link=f"http://example.org/{n}",
+                  content=body + f"\nUpdate number {n} from the correspondents.",
+                  published=published)
+        for n in range(2)
+    ]  # fmt: skip
+    local_server.add("/political.xml", Reply(body=rss(entries), content_type="application/rss+xml"))
+    settings = make_settings(tmp_path)
+    with Watchfloor(settings.db, settings=settings) as wf:
+        wf.add_sources(
+            [feed("political", local_server.url("/political.xml"), fetch_articles="never")]
+        )
+        report = wf.poll(force=True)
+        assert report.stored == 2 and report.events > 0
+        assert isinstance(report.alerts, list)
+        members = wf.store.query("SELECT count(*) AS n FROM story_members")["n"][0]
+    assert members == 2  # every new article was placed in a story by the pass itself
