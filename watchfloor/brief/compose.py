@@ -19,7 +19,7 @@ import csv
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -77,6 +77,8 @@ class _Phrase:
     past: str
     base: str
     intransitive: str
+    at_place: str = ""
+    where: bool = True
 
 
 @cache
@@ -86,9 +88,35 @@ def _phrases() -> dict[tuple[str, str], _Phrase]:
         (ln for ln in text.splitlines() if not ln.startswith("#")), delimiter="\t"
     )
     return {
-        (r["event_type"], r["mode"] or ""): _Phrase(r["past"], r["base"], r["intransitive"])
+        (r["event_type"], r["mode"] or ""): _Phrase(
+            r["past"],
+            r["base"],
+            r["intransitive"],
+            r.get("at_place") or r["base"],
+            (r.get("where") or "yes").strip() != "no",
+        )
         for r in rows
     }
+
+
+@cache
+def judged_types() -> frozenset[str]:
+    """PLOVER types an analyst weighs as propositions (``data/brief/judged.txt``): strikes,
+    withdrawals, deployments, deliveries, sanctions; not verbal acts."""
+    text = resources.files("watchfloor.data").joinpath("brief/judged.txt").read_text("utf-8")
+    return frozenset(
+        ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")
+    )
+
+
+def judgeable(claim: ClaimView) -> bool:
+    """A claim worth an estimative judgment: a named actor did a physical act to a named party
+    or at a named place. That the US "accuses" someone is a matter of record, not of odds."""
+    return (
+        bool(claim.actor)
+        and bool(claim.recipient or claim.place)
+        and claim.event_type in judged_types()
+    )
 
 
 def _phrase(event_type: str, mode: str | None) -> _Phrase:
@@ -110,6 +138,11 @@ def _label(entity: Entity, passage: str | None) -> str:
     """How a sentence names an entity: the source's words, or for a pronoun the country's name
     as the passage writes it ("Moscow"), else its usual name."""
     text = entity.text.strip()
+    # An appositive the coder kept in the span ("Ecuador's government, a close US ally") would
+    # run into the verb without its closing comma: name the entity by its head only.
+    head, comma, _rest = text.partition(", ")
+    if comma and head:
+        text = head
     if text.lower() not in _PRONOUNS:
         return text
     if passage and entity.country:
@@ -136,26 +169,89 @@ def event_clause(event: Event, passage: str | None = None) -> str:
     """
     phrase = _phrase(event.event_type, event.mode)
     actor = join_names(_label(e, passage) for e in event.actor) or "an unidentified actor"
-    recipient = join_names(_label(e, passage) for e in event.recipient)
+    own = [e for e in event.recipient if _own_side(e, event)]
+    recipients = [e for e in event.recipient if e not in own]
+    recipient = join_names(_label(e, passage) for e in recipients)
+    # "Russia evacuated the families of its diplomats": what is withdrawn is the actor's own
+    # people, the object of the verb, not a party withdrawn from.
+    withdrawn = (
+        join_names(_label(e, passage) for e in own)
+        if event.event_type == "RETREAT" and own and not recipients
+        else ""
+    )
     if event.modality in ("future", "hypothetical"):
         prefix = _passage_modal(passage, event.modality) + " "
     elif event.modality == "negated":
         prefix = "did not "
     else:
         prefix = ""
-    if recipient:
+    deaths_known = bool(event.fatalities) and (
+        passage is None or _mentions_number(passage, event.fatalities or 0)
+    )
+    # "attacked 14 people, killing 14": when the recipient is the dead themselves, say so once.
+    victims = (
+        event.event_type == "ASSAULT"
+        and deaths_known
+        and bool(recipients)
+        and all(_counts_dead(e, event.fatalities or 0) for e in recipients)
+    )
+    if victims:
+        verb = prefix + "kill" if prefix else "killed"
+        core = f"{actor} {verb} {recipient}"
+    elif withdrawn:
+        verb = prefix + _drop_preposition(phrase.base) if prefix else _drop_preposition(phrase.past)
+        core = f"{actor} {verb} {withdrawn}"
+    elif recipient:
         verb = prefix + phrase.base if prefix else phrase.past
         core = f"{actor} {verb} {recipient}"
     else:
         verb = prefix + _drop_preposition(phrase.base) if prefix else phrase.intransitive
         core = f"{actor} {verb}"
-    if event.fatalities and (passage is None or _mentions_number(passage, event.fatalities)):
+    if deaths_known and not victims:
         core += f", killing {event.fatalities}"
-    place = event.location.name if event.location else None
+    place = event.location.name if event.location and phrase.where else None
+    if place and _home_place(event, recipients):
+        place = None
     if place and place not in core and (passage is None or place in passage):
         article = "the " if passage and f"the {place}" in passage else ""
-        core += f" in {article}{place}"
+        core += f" {'from' if withdrawn else 'in'} {article}{place}"
     return core
+
+
+_POSSESSIVE = re.compile(r"\b(its|their|our)\b", re.IGNORECASE)
+# Acts whose possessive object is the actor's own assets or people ("builds up its forces",
+# "evacuated the families of its diplomats"); for verbal acts "its neighbours" are others.
+_SELF_DIRECTED = {"MOBILIZE", "RETREAT"}
+
+
+def _own_side(entity: Entity, event: Event) -> bool:
+    """A recipient that is the actor's own ("the US military builds up its forces"): the act is
+    not aimed at it, so naming it as the target ("mobilised forces against its forces") garbles
+    the event."""
+    if event.event_type not in _SELF_DIRECTED or not _POSSESSIVE.search(entity.text):
+        return False
+    actors = {a.country for a in event.actor}
+    return entity.country is None or entity.country in actors
+
+
+def _home_place(event: Event, recipients: Sequence[Entity]) -> bool:
+    """The coded place is the actor's own country while the act is aimed at another country:
+    "would attack Venezuelan territory in Washington" places the act where its author sits."""
+    if event.location is None or event.location.country is None:
+        return False
+    actors = {a.country for a in event.actor if a.country}
+    targets = {r.country for r in recipients if r.country}
+    return (
+        event.location.country in actors
+        and bool(targets)
+        and not (targets & {event.location.country})
+    )
+
+
+def _counts_dead(entity: Entity, fatalities: int) -> bool:
+    """The entity is a head count of the dead ("14 people", "more than 100 people"), not a party:
+    no country, and its words give the event's death toll."""
+    return entity.country is None and _mentions_number(entity.text, fatalities)
 
 
 def _mentions_number(passage: str, number: int) -> bool:
@@ -193,6 +289,39 @@ def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_PREPOSITIONS = {"with", "to", "from", "on", "of", "against", "for", "into", "in", "at", "by"}
+# Place names that read with "the" ("the Caribbean Sea", "the eastern Pacific"): seas and
+# oceans, and names the coder wrote in lower case (a region, not a proper name).
+_THE_PLACES = ("Sea", "Ocean", "Gulf", "Pacific", "Atlantic", "Caribbean", "Strait", "Channel")
+
+
+def place_phrase(place: str) -> str:
+    """A place as a sentence names it: "the eastern Pacific", "the Caribbean Sea", "Caracas"."""
+    place = place.strip()
+    if place.lower().startswith("the "):
+        return place
+    first_lower = place[:1].islower()
+    if first_lower or any(word in _THE_PLACES for word in place.split()):
+        return f"the {place}"
+    return place
+
+
+def _ends_with_preposition(phrase: str) -> bool:
+    return phrase.rsplit(" ", 1)[-1] in _PREPOSITIONS
+
+
+def _third_person(base: str) -> str:
+    """ "carry out attacks in" -> "carries out attacks in": the first verb in the third person."""
+    verb, _, rest = base.partition(" ")
+    if verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        verb = verb[:-1] + "ies"
+    elif verb.endswith(("s", "sh", "ch", "x", "o")):
+        verb += "es"
+    else:
+        verb += "s"
+    return f"{verb} {rest}".strip()
+
+
 def _drop_preposition(phrase: str) -> str:
     words = phrase.split(" ")
     if len(words) > 1 and words[-1] in {"with", "to", "from", "on", "of", "against", "for", "into"}:
@@ -216,9 +345,23 @@ def _num(value: float) -> str:
     return str(int(round(value))) if abs(value - round(value)) < 0.05 else f"{value:.1f}"
 
 
+# How much more a physical act (a strike, a withdrawal, an arms delivery, a sanction) weighs than
+# words of the same Goldstein severity: a statement of support is not a development of the same
+# order as a deadly strike, however many outlets repeat it.
+_ACT_WEIGHT = 1.6
+# What someone says will or could happen weighs less than what happened: a threat to strike
+# "if" attacked is not a strike.
+_PLAN_WEIGHT = 0.5
+
+
 def _weight(events: Sequence[Event]) -> float:
-    """How much a development matters: severity, how many documents report it, and deaths."""
+    """How much a development matters: severity, physical act or words, how many documents
+    report it, and deaths."""
     severity = max(abs(e.goldstein) for e in events) + 1.0
+    if any(e.event_type in judged_types() for e in events):
+        severity *= _ACT_WEIGHT
+    if all(e.modality in ("future", "hypothetical") for e in events):
+        severity *= _PLAN_WEIGHT
     docs = len({e.doc_id for e in events})
     deaths = max((e.fatalities or 0) for e in events)
     return severity * (1.0 + math.log(docs)) + math.log1p(deaths) * 2.0
@@ -517,9 +660,24 @@ class Builder:
             if e.claim is None or e.claim.stance in ("asserts", "confirms")
         ]
         groups = _group(facts)
-        ranked = sorted(groups, key=_weight, reverse=True)[:limit]
+        ranked: list[list[Event]] = []
+        # The heaviest developments whose wording the checker can support: a group whose
+        # sentence fails against every passage is mis-coded or mis-worded, and taking it would
+        # leave the section short rather than hand its place to the next development.
+        for group in sorted(groups, key=_weight, reverse=True):
+            if len(ranked) >= limit:
+                break
+            draft = self.event_draft(group, dated=True, tail=_reported_in(group))
+            if self.draft_holds(draft):
+                ranked.append(group)
         ranked.sort(key=lambda g: (g[0].date or date.max, g[0].doc_id))
         return ranked
+
+    def draft_holds(self, draft: Draft) -> bool:
+        """Whether at least one of the draft's citations passes the checker; counts nothing
+        (``finish`` still checks every draft it is given)."""
+        outlets = self._outlets(draft.cites)
+        return any(self._check_cite(draft, cite, outlets)[0] for cite in draft.cites)
 
     def claim_figures(self, claim: ClaimView) -> dict[str, Any]:
         """Who reports, denies, confirms and retracts a claim, counted by independent source.
@@ -572,6 +730,12 @@ class Builder:
         event = stance.event
         if event is None:
             return True
+        return self.event_holds(event)
+
+    def event_holds(self, event: Event) -> bool:
+        """The event, worded as a brief would word it, passes the checker against its own
+        sentence (cached): a mis-coded event is not picked as a development's or an
+        indicator's evidence."""
         if event.id not in self._holds:
             article = self.ev.article(event.doc_id)
             outlet = article.source if article else None
@@ -677,20 +841,32 @@ class Builder:
         )
 
     def claim_label(self, claim: ClaimView) -> str:
-        """The proposition in words: "Russia withdraws people or forces from Venezuela"."""
+        """The proposition in words: "Russia withdraws people or forces from Venezuela"; a claim
+        whose only target is a place is worded as happening there ("The US carries out attacks
+        in the eastern Pacific"), one without a target loses its dangling preposition."""
         actor = country_name(claim.actor) if claim.actor else "an unidentified actor"
-        target = country_name(claim.recipient) if claim.recipient else (claim.place or "")
         phrase = _phrase(claim.event_type, claim.mode)
-        verb = claim.proposition or (phrase.past if target else phrase.intransitive)
-        return _upper_first(f"{actor} {verb} {target}".strip())
+        if claim.recipient:
+            verb = claim.proposition or phrase.past
+            return _upper_first(f"{actor} {verb} {country_name(claim.recipient)}")
+        if claim.place:
+            place = place_phrase(claim.place)
+            if claim.proposition and _ends_with_preposition(claim.proposition):
+                return _upper_first(f"{actor} {claim.proposition} {place}")
+            return _upper_first(f"{actor} {_third_person(phrase.at_place)} {place}")
+        verb = _drop_preposition(claim.proposition) if claim.proposition else phrase.intransitive
+        return _upper_first(f"{actor} {verb}")
 
     def claim_question(self, claim: ClaimView) -> str:
+        """The claim as a reader would ask it: "Did Russia withdraw from Venezuela?"."""
         if claim.question:
             return claim.question
         phrase = _phrase(claim.event_type, claim.mode)
         actor = country_name(claim.actor) if claim.actor else "anyone"
         if claim.recipient:
             return f"Did {actor} {phrase.base} {country_name(claim.recipient)}?"
+        if claim.place:
+            return f"Did {actor} {phrase.at_place} {place_phrase(claim.place)}?"
         return f"Did {actor} {_drop_preposition(phrase.base)}?"
 
     def ranked_claims(self) -> list[ClaimView]:
@@ -921,16 +1097,17 @@ def _bluf(b: Builder, developments: list[list[Event]], claims: list[ClaimView]) 
                     [driver], lead=lead, basis=f"dyad:{esc.source}>{esc.target}", figures=figures
                 )
             )
+    watch: list[Draft] = []
     crossed = [v for v in ev.indicators if v.crossed]
-    if crossed and len(drafts) < 3:
+    if crossed:
         value = crossed[0]
-        driver = _latest_indicator_event(ev, value)
+        driver = _latest_indicator_event(ev, value, b.event_holds)
         lead = (
             f"Watch: indicator “{value.name}” is at {_num(value.value)}, past its threshold "
             f"of {_num(value.threshold or 0)}; latest: "
         )
         if driver is not None:
-            drafts.append(
+            watch.append(
                 b.event_draft(
                     [driver],
                     lead=lead,
@@ -938,15 +1115,18 @@ def _bluf(b: Builder, developments: list[list[Event]], claims: list[ClaimView]) 
                     figures=(_num(value.value), _num(value.threshold or 0)),
                 )
             )
+    # A physical act that one side reports and the other denies is what a reader most needs
+    # flagged; it goes before an indicator that sits past its threshold without rising.
     contested = next(
         (
             c
-            for c in claims[:12]
+            for c in sorted(claims[:12], key=lambda c: not judgeable(c))
             if b.claim_figures(c)["n_denials"] and b.claim_figures(c)["n_reports"]
         ),
         None,
     )
-    if contested is not None and len(drafts) < 3:
+    flagged: list[Draft] = []
+    if contested is not None:
         claim = contested
         f = b.claim_figures(claim)
         if f["denials"]:
@@ -955,7 +1135,7 @@ def _bluf(b: Builder, developments: list[list[Event]], claims: list[ClaimView]) 
                 f"{claim.status} ({_plural(f['n_reports'], 'report')}, "
                 f"{_plural(f['n_denials'], 'denial')}); "
             )
-            drafts.append(
+            flagged.append(
                 b.event_draft(
                     f["denials"],
                     lead=lead,
@@ -963,6 +1143,8 @@ def _bluf(b: Builder, developments: list[list[Event]], claims: list[ClaimView]) 
                     figures=(str(f["n_reports"]), str(f["n_denials"])),
                 )
             )
+    rising = bool(crossed) and crossed[0].trend == "rising"
+    drafts += watch + flagged if rising else flagged + watch
     return drafts[:3]
 
 
@@ -994,13 +1176,13 @@ def _toll_draft(b: Builder) -> Draft | None:
     if first.fatalities == latest.fatalities:
         # tolls are coded as lower bounds ("more than 100" is 100), hence "at least"
         lead = (
-            f"Death toll: at least {latest.fatalities} killed in {who}'s attacks, "
+            f"Death toll: at least {latest.fatalities} killed in attacks by {who}, "
             "by the latest count: "
         )
         figures: tuple[str, ...] = (str(latest.fatalities),)
     else:
         lead = (
-            f"Death toll: the reported number killed in {who}'s attacks rose from at least "
+            f"Death toll: the reported number killed in attacks by {who} rose from at least "
             f"{first.fatalities} to at least {latest.fatalities}; the latest report: "
         )
         figures = (str(first.fatalities), str(latest.fatalities))
@@ -1030,10 +1212,14 @@ def _event_by_id(ev: Evidence, event_id: str) -> Event | None:
     return None
 
 
-def _latest_indicator_event(ev: Evidence, value: IndicatorValue) -> Event | None:
+def _latest_indicator_event(
+    ev: Evidence, value: IndicatorValue, holds: Callable[[Event], bool] | None = None
+) -> Event | None:
+    """The newest event behind an indicator; with ``holds``, the newest one that passes it (a
+    brief's checker), so a mis-coded latest event does not cost the indicator its evidence."""
     for item in value.evidence:
         found = ev.indicator_events.get(item.event_id) or _event_by_id(ev, item.event_id)
-        if found is not None:
+        if found is not None and (holds is None or holds(found)):
             return found
     return None
 
@@ -1146,7 +1332,7 @@ class _Judgment:
 
 def _judgments(b: Builder, claims: list[ClaimView]) -> list[_Judgment]:
     judged: list[_Judgment] = []
-    for claim in claims:
+    for claim in (c for c in claims if judgeable(c)):
         if len(judged) >= 3:
             break
         made = _claim_judgment(b, claim)
@@ -1252,11 +1438,16 @@ def _claim_judgment(b: Builder, claim: ClaimView) -> _Judgment | None:
     alternatives: list[Draft] = []
     other = f["denials"] if lean_true else support
     if other:
-        side = "Against the claim" if lean_true else "For the claim"
+        # The alternative is stated as a hypothesis, then the evidence that would carry it.
+        side = (
+            f"Alternative: the claim “{label}” is false; the case against it"
+            if lean_true
+            else f"Alternative: the claim “{label}” is true after all; the case for it"
+        )
         alternatives.append(
             b.event_draft(
                 other,
-                lead=f"{side} (claim {claim.status}, {_plural(len(other), 'statement')}): ",
+                lead=f"{side} ({_plural(len(other), 'statement')}): ",
                 kind="alternative",
                 basis=basis,
                 figures=(str(len(other)),),
@@ -1309,7 +1500,8 @@ def _claim_judgment(b: Builder, claim: ClaimView) -> _Judgment | None:
                 f["reports"],
                 lead=(
                     f"Gap: no grade A or B outlet carries claim “{label}” — its "
-                    f"{_plural(n_rep, 'report')} come from {_plural(n_out, 'source')}: "
+                    f"{_plural(n_rep, 'report')} {'comes' if n_rep == 1 else 'come'} from "
+                    f"{_plural(n_out, 'source')}: "
                 ),
                 kind="gap",
                 basis=basis,
@@ -1325,7 +1517,7 @@ def _indicator_judgment(b: Builder, value: IndicatorValue) -> _Judgment | None:
     ev = b.ev
     if value.threshold is None:
         return None
-    driver = _latest_indicator_event(ev, value)
+    driver = _latest_indicator_event(ev, value, b.event_holds)
     if driver is None:
         return None
     p = indicator_probability(value.value, value.threshold, value.baseline_sd)
@@ -1541,7 +1733,7 @@ def _trends(b: Builder) -> list[Draft]:
         ]
     drafts = []
     for value in ev.indicators:
-        driver = _latest_indicator_event(ev, value)
+        driver = _latest_indicator_event(ev, value, b.event_holds)
         threshold = (
             "no threshold" if value.threshold is None else f"threshold {_num(value.threshold)}"
         )
@@ -1556,7 +1748,12 @@ def _trends(b: Builder) -> list[Draft]:
         if driver is None:
             drafts.append(
                 b.note(
-                    lead.removesuffix("; latest evidence: ") + "; no evidence in the window.",
+                    lead.removesuffix("; latest evidence: ")
+                    + (
+                        "; none of its events in the window passed the citation check."
+                        if value.evidence
+                        else "; no evidence in the window."
+                    ),
                     kind="indicator",
                     basis=f"indicator:{value.indicator_id}",
                     figures=figures,
@@ -1605,7 +1802,9 @@ def _fill_trends_table(sections: list[BriefSection], b: Builder) -> list[BriefSe
             for row in rows:
                 statement = cited.get(f"indicator:{row[-1]}")
                 cell = "".join(f"[{n}]" for n in statement.citations) if statement else ""
-                cell = cell or "none in the window"
+                value = next((v for v in b.ev.indicators if v.indicator_id == row[-1]), None)
+                unchecked = "none passed the check" if value and value.evidence else ""
+                cell = cell or unchecked or "none in the window"
                 filled.append((*row[:-1], cell))
             section = BriefSection(
                 section.key, section.title, section.statements, table=(header, *filled)
@@ -1621,8 +1820,19 @@ def faq_entries(b: Builder, claims: Sequence[ClaimView], limit: int = MAX_FAQ) -
     """Questions from the claims ledger and the indicators, each answered in one line first and
     then with cited evidence from both sides; "insufficient evidence" when nothing checks out."""
     drafts: list[Draft] = []
-    for claim in list(claims)[:limit]:
+    # A question needs a named actor and a target ("Did anyone attack South Korea?" asks about
+    # nothing), and one with no stance in the window would only answer "insufficient evidence".
+    # Physical acts come before verbal ones, the ledger's order kept within each.
+    askable = [c for c in claims if c.actor and (c.recipient or c.place)]
+    askable.sort(key=lambda c: not judgeable(c))
+    asked = 0
+    for claim in askable:
+        if asked >= limit:
+            break
         f = b.claim_figures(claim)
+        if not (f["n_reports"] or f["n_denials"] or f["confirmations"] or f["retractions"]):
+            continue
+        asked += 1
         n_rep, n_den = f["n_reports"], f["n_denials"]
         n_out, n_part = len(f["report_outlets"]), len(f["deniers"])
         basis = f"claim:{claim.id}"
@@ -1664,10 +1874,13 @@ def faq_entries(b: Builder, claims: Sequence[ClaimView], limit: int = MAX_FAQ) -
         drafts.append(b.note(answer, kind="answer", basis=basis, figures=figures))
         drafts += evidence
     for value in b.ev.indicators[:2]:
-        driver = _latest_indicator_event(b.ev, value)
+        driver = _latest_indicator_event(b.ev, value, b.event_holds)
         basis = f"indicator:{value.indicator_id}"
         figures = (_num(value.value), _num(value.baseline_mean), _num(value.baseline_sd))
-        drafts.append(b.note(f"Is “{value.name}” rising?", kind="question", basis=basis))
+        subject = _indicator_subject(value.name)
+        drafts.append(
+            b.note(f"{_is_or_are(subject)} {subject} rising?", kind="question", basis=basis)
+        )
         verdict = {"rising": "Yes", "falling": "No, it is falling", "steady": "No, it is steady"}
         drafts.append(
             b.note(
@@ -1687,11 +1900,29 @@ def faq_entries(b: Builder, claims: Sequence[ClaimView], limit: int = MAX_FAQ) -
     return drafts
 
 
+def _indicator_subject(name: str) -> str:
+    """An indicator's name inside a question: "Diplomatic manoeuvring" -> "diplomatic
+    manoeuvring", while a name that opens with a country ("Russian military presence") keeps
+    its capital."""
+    if any(start == 0 for start, *_ in find_actors(name)):
+        return name
+    return name[:1].lower() + name[1:]
+
+
+def _is_or_are(subject: str) -> str:
+    """ "Are" for a plural head noun ("economic ties", "cyber operations"), else "Is"; the head
+    is the last word before a trailing "in ..." ("presence in Venezuela")."""
+    head = subject.split(" in ")[0].split()[-1].lower()
+    return "Are" if head.endswith("s") and not head.endswith(("ss", "us", "is")) else "Is"
+
+
 def _answer_line(b: Builder, claim: ClaimView, f: dict[str, Any]) -> str:
     n_rep, n_den = f["n_reports"], f["n_denials"]
     n_out, n_part = len(f["report_outlets"]), len(f["deniers"])
     outlets = join_names(f["report_outlets"])
     deniers = join_names(country_name(d) if len(d) == 3 else d for d in f["deniers"])
+    # Odds only for propositions an analyst weighs; a verbal act is reported, not judged.
+    odds = f", so it is {f['estimate']}" if judgeable(claim) else ""
     est = f["estimate"]
     if f["retractions"]:
         return f"Retracted: the report was withdrawn; {_plural(n_rep, 'report')} preceded it."
@@ -1699,14 +1930,14 @@ def _answer_line(b: Builder, claim: ClaimView, f: dict[str, Any]) -> str:
         reports = (
             f" and {_plural(n_rep, 'report')} from {_plural(n_out, 'source')}" if n_rep else ""
         )
-        return (
-            f"Confirmed: {_plural(len(f['confirmations']), 'confirmation')}{reports}; it is {est}."
+        return f"Confirmed: {_plural(len(f['confirmations']), 'confirmation')}{reports}" + (
+            f"; it is {est}." if odds else "."
         )
     if n_den and n_rep:
         return (
             f"Denied, and unconfirmed: {deniers} denied it ({_plural(n_den, 'denial')}); "
             f"the {_plural(n_rep, 'report')} from {_plural(n_out, 'source')} ({outlets}) "
-            f"are unconfirmed, so it is {est}."
+            f"are unconfirmed{odds}."
         )
     if n_den:
         return (
@@ -1718,7 +1949,7 @@ def _answer_line(b: Builder, claim: ClaimView, f: dict[str, Any]) -> str:
         label = "Reported" if solid else "Unconfirmed"
         return (
             f"{label}: {_plural(n_rep, 'report')} from {_plural(n_out, 'source')} "
-            f"({outlets}); nobody has confirmed or denied it, so it is {est}."
+            f"({outlets}); nobody has confirmed or denied it{odds}."
         )
     del n_part
     return "Insufficient evidence: the ledger holds no stance on this claim in the window."

@@ -19,13 +19,16 @@ from watchfloor.brief.compose import (
     Builder,
     _event_by_id,
     _group,
+    _is_or_are,
     _latest_indicator_event,
     _lower_first,
     _num,
     _plural,
+    _toll_draft,
     _weight,
     charts,
     faq_entries,
+    judgeable,
     pair_label,
     settle_answers,
 )
@@ -75,8 +78,11 @@ def _pairs(ev: Evidence) -> list[tuple[str, str, list[Event], list[Event]]]:
     return [(a, b, coop[(a, b)], conflict[(a, b)]) for a, b in keys]
 
 
-def _top(events: Sequence[Event], n: int = 2) -> list[list[Event]]:
-    groups = sorted(_group(events), key=_weight, reverse=True)[:n]
+def _top(b: Builder, events: Sequence[Event], n: int = 2) -> list[list[Event]]:
+    """The ``n`` heaviest developments among ``events`` whose wording passes the checker
+    against their own sentence (a mis-coded event would only be dropped later), by date."""
+    ranked = sorted(_group(events), key=_weight, reverse=True)
+    groups = [g for g in ranked if b.event_holds(g[0])][:n]
     return sorted(groups, key=lambda g: (g[0].date is None, g[0].date))
 
 
@@ -88,14 +94,16 @@ def _themes(b: Builder) -> list[Draft]:
     for a, t, coop, conflict in pairs[:4]:
         if len(coop) >= max(2, len(conflict)):
             title = f"Why is {_the(a)} so invested in {_the(t)}?"
-            lead_events = coop
+            # A step back (PLOVER counts a withdrawal as cooperative) does not show why a
+            # country is invested in its partner; it illustrates only when nothing else does.
+            pool, lead_events = coop, [e for e in coop if e.event_type != "RETREAT"]
             frame = (
                 f"{_plural(len(coop), 'cooperative event')} from {_name(a)} toward "
                 f"{_name(t)} in the window, against {len(conflict)} conflictual; "
             )
         elif conflict:
             title = f"What is behind the {pair_label(a, t).replace('→', '–')} confrontation?"
-            lead_events = conflict
+            pool = lead_events = conflict
             frame = (
                 f"{_plural(len(conflict), 'conflictual event')} from {_name(a)} toward "
                 f"{_name(t)} in the window, against {len(coop)} cooperative; "
@@ -104,7 +112,7 @@ def _themes(b: Builder) -> list[Draft]:
             continue
         drafts.append(b.note(title, kind="heading"))
         figures = (str(len(coop)), str(len(conflict)))
-        for i, group in enumerate(_top(lead_events)):
+        for i, group in enumerate(_top(b, lead_events) or _top(b, pool)):
             drafts.append(
                 b.event_draft(
                     group,
@@ -121,10 +129,16 @@ def _themes(b: Builder) -> list[Draft]:
             used_facts.add(fact.id)
             drafts.append(b.fact_draft(fact, kind="fact", lead="Background: "))
             break
-    for claim in b.ranked_claims()[:2]:
+    # Physical acts first: a reader asks whether the withdrawal happened, not whether an
+    # accusation was made.
+    shown = 0
+    for claim in sorted(b.ranked_claims(), key=lambda c: not judgeable(c)):
+        if shown >= 2:
+            break
         f = b.claim_figures(claim)
         if not f["n_denials"] and not f["n_reports"]:
             continue
+        shown += 1
         drafts.append(
             b.note(
                 f"What do we know about the claim that {_lower_first(b.claim_label(claim))}?",
@@ -165,6 +179,9 @@ def _themes(b: Builder) -> list[Draft]:
                     lead=(
                         f"Where it stands: the ledger marks it {claim.status}; on the evidence so "
                         f"far it is {f['estimate']}; the latest word: "
+                        if judgeable(claim)
+                        else f"Where it stands: the ledger marks it {claim.status}; the latest "
+                        "word: "
                     ),
                     basis=basis,
                     figures=f["estimate"].figures,
@@ -224,7 +241,10 @@ def _stakeholders(b: Builder) -> list[Draft]:
         )
         figures = (str(len(incoming)), str(len(hostile)), str(len(outgoing)))
         pool = hostile or incoming or outgoing
-        group = sorted(_group(pool), key=_weight, reverse=True)[0]
+        holding = _top(b, pool, n=1)
+        if not holding:
+            continue
+        group = holding[0]
         drafts.append(
             b.event_draft(
                 group,
@@ -260,11 +280,12 @@ def _trends(b: Builder) -> list[Draft]:
             record = "track record: no forecast on it has been scored yet"
             record_figures = ()
         lead = (
-            f"{value.name} is {value.trend} ({_num(value.value)} against a baseline of "
+            f"{value.name} {_is_or_are(value.name).lower()} {value.trend} "
+            f"({_num(value.value)} against a baseline of "
             f"{_num(value.baseline_mean)}, arrow {value.arrow}); {record}; latest: "
         )
         figures = (_num(value.value), _num(value.baseline_mean), *record_figures)
-        driver = _latest_indicator_event(ev, value)
+        driver = _latest_indicator_event(ev, value, b.event_holds)
         if driver is None:
             drafts.append(
                 b.note(
@@ -347,6 +368,9 @@ def compose_explainer(evidence: Evidence) -> Briefing:
     if developments:
         top = max(developments, key=_weight)
         lede.append(b.event_draft(top, dated=True, kind="lede"))
+        toll = _toll_draft(b)
+        if toll is not None:
+            lede.append(toll)
         worst = sorted((e for e in ev.escalations if e.arrow != "unchanged"), key=lambda e: e.score)
         others = [g for g in developments if g is not top]
         if others:
