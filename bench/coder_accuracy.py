@@ -7,9 +7,10 @@ actor dictionary resolves the source) and, when the row names a target, whose re
 it the same way; among several, the most confident. "An actor" / "a recipient" are the data set's
 placeholders for "unspecified" and match anything. A row without such an event counts as wrong.
 
-The predicted root is ``plover_root(event)`` (the codebook folds promised cooperation into AGREE)
-with CONCEDE and RETREAT scored as the data set's YIELD; as the data set follows the PLOVER
-edition before 2021, promised retreats and concessions are AGREE too (see ``scored_root``).
+The predicted root is ``plover_root(event)`` (the PLOVER form of the record: the codebook folds
+promised cooperation into AGREE) with CONCEDE and RETREAT scored as the data set's YIELD, as the
+issue specifies; no other folding. The figure for the record's own ``event_type`` (no PLOVER
+folding) is printed too.
 Quads: AGREE CONSULT SUPPORT 1; YIELD COOPERATE AID 2; REQUEST ACCUSE REJECT THREATEN 3;
 PROTEST SANCTION MOBILIZE COERCE ASSAULT 4.
 

@@ -282,6 +282,125 @@ def test_coder_finds_parties_through_structure(
     assert event.recipient_codes == recipients
 
 
+# Each row: sentence -> (actor codes, type, recipient codes); recall rules added for news text.
+RECALL_RULES = [
+    # A country-less group takes the country its place phrase names.
+    ("France condemned the arrest of journalists in Iran.", (("FRA",), "ACCUSE", ("IRNJRN",))),
+    ("Canada criticised the arrests of students from Belarus.", (("CAN",), "ACCUSE", ("BLREDU",))),
+    ("Germany sent aid to flood victims in Pakistan.", (("DEU",), "AID", ("PAKCVL",))),
+    # Coordinated actors get a recipient from the verb's phrase, unless they act on each other.
+    ("Police and soldiers stayed on alert in Nigeria.", (("", ""), "MOBILIZE", ("NGA",))),
+    ("Brazil and Chile stood by Argentina.", (("BRA", "CHL"), "SUPPORT", ("ARG",))),
+    ("The US and Britain held talks in Oman.", (("USA", "GBR"), "CONSULT", ())),
+    # "on a visit to X": the visit is made by the clause's subject.
+    ("The Italian premier spoke on a visit to Tunisia.", (("ITAGOV",), "CONSULT", ("TUN",))),
+    # "lead" carries a nominal act like "launch".
+    ("Rebel commanders led attacks on army posts in Mali.", (("",), "ASSAULT", ("MLIMIL",))),
+    # A governed act whose governing verb codes nothing is coded on its own.
+    ("Lawmakers voted to condemn Israel.", (("",), "ACCUSE", ("ISR",))),
+    ("Turkey rushed to condemn the coup in Niger.", (("TUR",), "ACCUSE", ("NER",))),
+    # A participle on a statement or resolution acts for whoever issued it.
+    ("The foreign ministry issued a statement condemning Israel.", (("",), "ACCUSE", ("ISR",))),
+    (
+        "The Security Council adopted a resolution calling for a ceasefire in Sudan.",
+        (("IGOUNOSC",), "REQUEST", ("SDN",)),
+    ),
+    # The object of a pattern naming its kind ("deployed troops") is never the recipient.
+    ("Ghana deployed troops to support the mission in Mali.", (("GHA",), "MOBILIZE", ("MLI",))),
+    # "X said Y was behind the attack" blames Y, as "responsible" does.
+    ("Israel said Iran was behind the attack on the tanker.", (("ISR",), "ACCUSE", ("IRN",))),
+    # Codebook phrases: legal action (115), approving an extradition (063), ordering a trial.
+    ("Ukraine took legal action against Russia.", (("UKR",), "ACCUSE", ("RUS",))),
+    ("The court approved the extradition of the banker to Spain.", (("",), "COOPERATE", ("ESP",))),
+    ("A Kenyan court ordered a retrial of the opposition leader.", (("KENJUD",), "ACCUSE", ("",))),
+    # Peacekeepers sent to a country are protection given to it (074), not a mobilisation.
+    ("Bangladesh sent peacekeepers to South Sudan.", (("BGD",), "AID", ("SSD",))),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RECALL_RULES)
+def test_coder_recall_rules_find_events_and_recipients(
+    coder: RulesCoder, text: str, expected: tuple[object, ...]
+) -> None:
+    event = _one(coder, text)
+    assert (event.actor_codes, event.event_type, event.recipient_codes) == expected
+
+
+# Each row: sentence -> an event (actor codes, type, recipient codes) among those coded.
+RECALL_AMONG = [
+    # A meeting noun framing the clause ("after talks with X") is a meeting, even when the
+    # clause's verb is a refusal whose objects are not coded.
+    (
+        "After talks with Iran, the French minister rejected the proposal.",
+        (("FRAGOV",), "CONSULT", ("IRN",)),
+    ),
+    (
+        "During a meeting with Chinese officials, Japan called for calm.",
+        (("JPN",), "CONSULT", ("CHNGOV",)),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RECALL_AMONG)
+def test_coder_recall_rules_code_framing_meetings(
+    coder: RulesCoder, text: str, expected: tuple[object, ...]
+) -> None:
+    found = [(e.actor_codes, e.event_type, e.recipient_codes) for e in coder.code_text(text)]
+    assert expected in found
+
+
+# Each row: sentence -> (actor codes, type) of a nominal event whose actor is named only on the
+# noun it is coordinated with.
+CONJOINED_NOUNS = [
+    ("Beijing's pressure and sanctions against Lithuania grew.", (("CHN",), "SANCTION")),
+    ("Moscow's warnings and strikes against Kyiv intensified.", (("RUS",), "ASSAULT")),
+    ("Israel's blockade and bombardment of Gaza continued.", (("ISR",), "ASSAULT")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CONJOINED_NOUNS)
+def test_coder_conjoined_nouns_share_their_actor(
+    coder: RulesCoder, text: str, expected: tuple[tuple[str, ...], str]
+) -> None:
+    found = [(e.actor_codes, e.event_type) for e in coder.code_text(text)]
+    assert expected in found
+
+
+# Each row: sentence -> (actor codes, type, recipient text), or None when nothing is coded.
+RECALL_PRECISION: list[tuple[str, tuple[tuple[str, ...], str, str] | None]] = [
+    # The group's own place phrase never turns a subject into another country's party.
+    ("Journalists protested in Paris.", (("",), "PROTEST", "Paris")),
+    # A verb whose governed act is coded by its own pattern is not coded twice.
+    ("Spain offered to send aid to Haiti.", (("ESP",), "AGREE", "Haiti")),
+    # A participle acts for its author only on a statement, resolution or the like.
+    ("The ministry issued a statement on Monday.", None),
+    # Blame needs a party and no negation.
+    ("Egypt said Hamas was not behind the bombing.", None),
+    # Troops that are not peacekeepers still mobilise.
+    ("Russia deployed troops to the border with Ukraine.", (("RUS",), "MOBILIZE", "Ukraine")),
+    # A trial of a vaccine is no prosecution ("retrial" is).
+    ("Brazil began trials of a new vaccine.", None),
+    # Only legal action accuses: "took action" alone is no event.
+    ("The government took action against inflation.", None),
+    # A party named as the recipient stays, though a state follows it.
+    (
+        "Mali welcomed the Sahel Brigade to talks with Niger.",
+        (("MLI",), "SUPPORT", "the Sahel Brigade"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RECALL_PRECISION)
+def test_coder_recall_rules_keep_precision(
+    coder: RulesCoder, text: str, expected: tuple[tuple[str, ...], str, str] | None
+) -> None:
+    if expected is None:
+        assert coder.code_text(text) == []
+        return
+    event = _one(coder, text)
+    assert (event.actor_codes, event.event_type, event.recipient[0].text) == expected
+
+
 def test_coder_entities_point_into_the_sentence(coder: RulesCoder) -> None:
     event = _one(coder, "Sergei Lavrov, Russia's foreign minister, met Chinese officials.")
     for entity in (*event.actor, *event.recipient):

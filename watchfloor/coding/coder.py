@@ -87,6 +87,13 @@ PRONOUNS: dict[str, tuple[str, bool | None]] = {
     "them": ("plural", None),
     "their": ("plural", None),
 }
+#: Prepositions that put a meeting noun in its clause ("during talks with X, Y said").
+_MEETING_PREPS = frozenset({"in", "during", "after", "at", "following", "on"})
+#: Prepositions that set a noun beside a verb's act, not inside it: "after talks with X, Y
+#: rejected ..." (the talks are not what was rejected).
+_FRAMING_PREPS = frozenset({"after", "following", "during", "before", "since", "amid", "in"})
+#: Types that coordinated actors do to each other ("X and Y met"): no recipient is sought.
+_RECIPROCAL_TYPES = frozenset({"CONSULT", "COOPERATE", "AGREE"})
 _NOT_RECIPIENT_DEPS = frozenset(
     {"nsubj", "nsubjpass", "csubj", "agent", "aux", "auxpass", "neg", "punct", "mark"}
 )
@@ -376,6 +383,14 @@ class _Sentence:
                     or (m.kind == "person" and m.sector in STATE_SECTORS)
                 ):
                     kinds.add("state")
+            if best.country is None:
+                # "journalists in Iran", "protesters from Georgia": a group without a country
+                # belongs to the country its place phrase names.
+                place = self._place_country(head)
+                if place is not None:
+                    best = best.resolved(place[0])
+                    end = max(end, place[1])
+                    text = self.text[start:end]
             if best.sector in CIVIL_SECTORS and "civil" in kinds and "armed" not in kinds:
                 kinds.discard("state")
             person = True if best.kind in ("person", "title") else None
@@ -402,8 +417,53 @@ class _Sentence:
             return _Ref(entity, False, True, False, frozenset(kinds), None, plural)
         if not allow_common or head.pos_ not in ("NOUN", "PROPN"):
             return None
+        place = self._place_country(head)
+        if place is not None and head.pos_ == "NOUN":
+            # "flood victims in Pakistan": people or things of a named country are that
+            # country's, as a recipient (never as an actor: common nouns never act).
+            end = max(end, place[1])
+            entity = Entity(
+                text=self.text[start:end],
+                code=place[0],
+                country=place[0],
+                sector=None,
+                start=start,
+                end=end,
+            )
+            return _Ref(entity, True, False, False, frozenset(kinds), None, plural)
         entity = Entity(text=text, code=None, country=None, sector=None, start=start, end=end)
         return _Ref(entity, False, False, False, frozenset(kinds), None, plural)
+
+    def _place_country(self, head: Token) -> tuple[str, int] | None:
+        """The country (and the end offset of its phrase) named by an "in", "from" or "of"
+        phrase on a noun: "protesters in Iran" -> ("IRN", end of "Iran"). The phrase may hang
+        off the noun the group depends on ("a crackdown on protesters in Iran")."""
+        children = [c for c in head.rights if c.lower_ in ("in", "from", "of")]
+        # Up to the clause's verb, "in" phrases after the group say where it was acted on
+        # ("sent aid to victims in Pakistan"); never for a subject, which acts from anywhere.
+        node = head
+        while node.dep_ in ("dobj", "pobj", "dative", "prep", "conj") and node.head.i != node.i:
+            node = node.head
+            if node.pos_ == "VERB":
+                children.extend(c for c in node.rights if c.lower_ == "in" and c.i > head.i)
+                break
+            if node.pos_ == "NOUN":
+                children.extend(c for c in node.rights if c.lower_ == "in" and c.i > head.i)
+        for child in children:
+            if child.dep_ != "prep" or child.lower_ not in ("in", "from", "of"):
+                continue
+            for pobj in child.children:
+                if pobj.dep_ != "pobj":
+                    continue
+                pstart, pend = _char_span(self.core_tokens(pobj))
+                hits = [
+                    m
+                    for m in self._matches_in(pstart, pend)
+                    if m.country and m.country != "IGO" and m.kind == "state"
+                ]
+                if hits:
+                    return max(hits, key=lambda m: m.end - m.start).country, pend
+        return None
 
     def refs(self, head: Token | None, allow_common: bool = False) -> tuple[_Ref, ...]:
         """References for a head and its coordinated heads ("the US and Britain")."""
@@ -802,6 +862,25 @@ class RulesCoder:
             if draft is not None:
                 drafts.append(draft)
                 view.verb_types[token.i] = draft.event_type
+        for token in triggers:
+            # A governed act whose governing verb coded nothing ("led efforts to help ...":
+            # no pattern of "lead" fits) is coded on its own, as the act it names.
+            governor = analyses[token.i].governor
+            if (
+                governor is None
+                or governor.pos_ != "VERB"
+                or governor.i in view.verb_types
+                or token.i in consumed
+                or not any(lm in book.verbs for lm in view.verb_lemmas(governor))
+            ):
+                continue
+            if token.dep_ != "xcomp" or any(c.dep_ == "dobj" for c in governor.children):
+                continue  # only subject control: "led efforts to help", not "urged X to"
+            analysis = replace(analyses[token.i], governor=None, subject_verb=governor)
+            draft = self._verb_event(view, token, analysis, [], covered_nouns)
+            if draft is not None:
+                drafts.append(draft)
+                view.verb_types[token.i] = draft.event_type
         for token in view.doc:
             if token.i in governed and token.pos_ == "ADJ":
                 draft = self._willingness_event(view, token, governed[token.i])
@@ -870,7 +949,9 @@ class RulesCoder:
                     (
                         c
                         for c in clause.children
-                        if c.dep_ in ("acomp", "attr") and c.lower_ in blame
+                        if (c.dep_ in ("acomp", "attr") and c.lower_ in blame)
+                        # "said Y was behind the attack"
+                        or (c.dep_ == "prep" and c.lower_ == "behind" and c.n_rights > 0)
                     ),
                     None,
                 )
@@ -954,7 +1035,33 @@ class RulesCoder:
         subject = subject_of(holder)
         if subject is None and holder.i != token.i:
             subject = subject_of(token)
+        if subject is None and holder.dep_ == "acl" and holder.tag_ == "VBG":
+            return self._author_refs(view, holder.head)
         return tuple(r for r in view.refs(subject) if r.is_actor)
+
+    def _author_refs(self, view: _Sentence, text_noun: Token) -> tuple[_Ref, ...]:
+        """Who issued a statement, resolution or letter: the party that speaks through a
+        participle on it ("X issued a statement condemning Y" is X condemning Y)."""
+        book = view.book
+        if noun_lemma(book, text_noun) not in book.classes.get("_UTTERANCE", frozenset()):
+            return ()
+        for child in text_noun.children:
+            if child.dep_ == "poss" or (
+                child.dep_ in ("prep", "agent") and child.lower_ in ("by", "from")
+            ):
+                head = (
+                    child
+                    if child.dep_ == "poss"
+                    else next((g for g in child.children if g.dep_ == "pobj"), None)
+                )
+                refs = tuple(r for r in view.refs(head) if r.is_actor)
+                if refs:
+                    return refs
+        verb = text_noun.head
+        if text_noun.dep_ in ("dobj", "nsubjpass") and verb.pos_ == "VERB":
+            author = _agent(verb) if _passive(verb) else subject_of(verb)
+            return tuple(r for r in view.refs(author) if r.is_actor)
+        return ()
 
     def _verb_event(
         self,
@@ -1004,7 +1111,9 @@ class RulesCoder:
                 recipients = self._recipient_refs(view, inner_match.recipient_heads, actors)
             break
 
-        if len(actors) == 1 and not any(r.is_actor for r in recipients):
+        if (len(actors) == 1 or event_type not in _RECIPROCAL_TYPES) and not any(
+            r.is_actor for r in recipients
+        ):
             # No recipient, or only things ("the decision"): a party named in the verb's own
             # phrase is a better recipient than a thing ("condemned the decision by Russia").
             # The object of a pattern that names the object's kind ("withdrew its ambassador",
@@ -1012,6 +1121,14 @@ class RulesCoder:
             skip_object = pattern.obj is not None or any(p.recipient for p in pattern.preps)
             party = self._nearest_party(view, token, actors, governed, skip_object)
             if party:
+                recipients = party
+        elif len(actors) == 1 and not any(r.entity.country for r in recipients):
+            # Only a name the dictionary does not know ("the Sahel Brigade") or a group without
+            # a country ("mobilised forces for an offensive against Mali"): a party of a known
+            # country in the verb's own phrase is the safer recipient.
+            skip_object = pattern.obj is not None or any(p.recipient for p in pattern.preps)
+            party = self._nearest_party(view, token, actors, governed, skip_object)
+            if any(r.entity.country for r in party):
                 recipients = party
         return self._finish(
             view,
@@ -1149,7 +1266,8 @@ class RulesCoder:
                 c.dep_ in ("nsubj", "nsubjpass") for c in token.children
             ):
                 continue
-            if token.pos_ in ("NOUN", "PROPN") and token.i > verb.i:
+            own_object = skip_object and depth == 1 and token.dep_ in ("dobj", "obj")
+            if token.pos_ in ("NOUN", "PROPN") and token.i > verb.i and not own_object:
                 candidates.append((depth, token.i, token))
             frontier.extend((child, depth + 1) for child in token.children)
         for _, _, head in sorted(candidates, key=lambda c: (c[0], c[1])):
@@ -1231,6 +1349,9 @@ class RulesCoder:
                     kinds = frozenset({"state"}) if m.kind in STATE_KINDS else frozenset()
                     return (_Ref(entity, True, False, False, kinds, False, False),)
         head = noun.head
+        if noun.dep_ == "conj" and head.tag_.startswith("NN") and head.i < noun.i:
+            # "Iran's rejection and condemnation of the plan": the conjuncts share their actor.
+            return self._nominal_actor(view, head)
         if (
             noun.dep_ in ("dobj", "nsubjpass")
             and head.pos_ == "VERB"
@@ -1246,7 +1367,12 @@ class RulesCoder:
     def _noun_event(self, view: _Sentence, noun: Token, governed: list[Token]) -> _Draft | None:
         book = view.book
         holder = noun.head.head if noun.dep_ == "pobj" else noun.head
-        if noun.dep_ in ("dobj", "pobj") and view.verb_types.get(holder.i) in _CONTENT_TYPES:
+        framing = noun.dep_ == "pobj" and noun.head.lower_ in _FRAMING_PREPS
+        if (
+            noun.dep_ in ("dobj", "pobj")
+            and not framing
+            and view.verb_types.get(holder.i) in _CONTENT_TYPES
+        ):
             # "vetoed the sanctions", "called for talks": the noun is what was refused or asked
             # for, which has not happened.
             return None
@@ -1315,7 +1441,8 @@ class RulesCoder:
         if not any(p.event_type == "CONSULT" for p in patterns):
             return ()
         prep = noun.head
-        if noun.dep_ == "pobj" and prep.lower_ in ("in", "during", "after", "at", "following"):
+        # "on" too: "spoke on a visit to Tunisia"
+        if noun.dep_ == "pobj" and prep.lower_ in _MEETING_PREPS:
             verb = prep.head
             if verb.pos_ == "VERB":
                 return tuple(r for r in view.refs(subject_of(verb)) if r.is_actor)
