@@ -86,3 +86,11 @@ def test_ask_cli_json(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stdout
     data = json.loads(result.stdout)
     assert data["verdict"] == "confirmed" and data["sources"][0]["doc_id"] == "t-02"
+
+
+def test_ask_number_is_quoted_from_the_report_that_gives_it(hand_store: Watchfloor) -> None:  # noqa: F811
+    answer = hand_store.ask("How many people were killed when US warships struck a vessel?")
+    lead = answer.statements[0]
+    assert lead.verified and "reported: “" in lead.text
+    figure = answer.answer.split(" killed", 1)[0].removeprefix("At least ")
+    assert figure in lead.text.split("reported: “", 1)[1]

@@ -26,7 +26,7 @@ from watchfloor.brief.compose import Builder, _answer_line, _plural, describe_ev
 from watchfloor.brief.evidence import BriefScope, ClaimView, Evidence, _effective, _ledger
 from watchfloor.brief.names import find_actors
 from watchfloor.brief.search import query_terms, search_articles
-from watchfloor.brief.statements import ListedSource, SourcedStatement
+from watchfloor.brief.statements import Cite, Draft, ListedSource, SourcedStatement
 from watchfloor.brief.verify import action_types, stem
 from watchfloor.records import Event
 from watchfloor.settings import Settings
@@ -325,7 +325,21 @@ def _from_events(
             groups.append([event])
         if len(groups) == 3:
             break
-    drafts = [b.event_draft(g, dated=True, kind="evidence", basis="events") for g in groups]
+    if question.wants_number:
+        # a count is quoted from the report that gives it, so the figure is the source's own
+        # words (a paraphrase of "has killed more than 100 people since September" can fail)
+        drafts = [
+            Draft(
+                checked=f"{b.ev.outlet(g[0].doc_id)} reported: “{g[0].sentence}”",
+                cites=[Cite(g[0].doc_id, g[0].sentence)],
+                kind="evidence",
+                basis="events",
+                event_ids=tuple(e.id for e in g),
+            )
+            for g in groups
+        ]
+    else:
+        drafts = [b.event_draft(g, dated=True, kind="evidence", basis="events") for g in groups]
     statements = b.finish("answer", drafts, "E")
     if not statements:
         return _insufficient(question, [], note="the matching events failed the citation check")
