@@ -635,3 +635,148 @@ def test_coder_settings_can_keep_sport_documents() -> None:
     assert keep.candidate("England attacked France in the Six Nations match on Saturday.")
     skip = RulesCoder()
     assert not skip.candidate("England attacked France in the Six Nations match on Saturday.")
+
+
+MEANS = "Chilean intelligence must not be used to kill people on the border, the minister said."
+
+# An act inside a condition still to be met ("until X stops"), a goal ("so that", "in order
+# to") or a means ("must not be used to") is not an act that happened.
+NOT_ACTUAL = [
+    ("Peru froze the joint patrols until Chile stops its raids on the border.", "RETREAT"),
+    ("Iran will keep the strait closed unless the US lifts its sanctions.", "RETREAT"),
+    (
+        "Turkey moved tanks to the border so that its army could attack the Kurdish militia.",
+        "ASSAULT",
+    ),
+    ("Turkey moved tanks to the border in order to attack the Kurdish militia.", "ASSAULT"),
+    ("Ghana's president said its ships must not be used to attack fishermen.", "ASSAULT"),
+    (MEANS, "ASSAULT"),
+]
+
+
+@pytest.mark.parametrize(("text", "event_type"), NOT_ACTUAL)
+def test_coder_conditions_goals_and_means_are_not_actual_acts(
+    coder: RulesCoder, text: str, event_type: str
+) -> None:
+    events = [e for e in coder.code_text(text) if e.event_type == event_type]
+    assert all(e.modality != "actual" for e in events), [_summary(e) for e in events]
+
+
+def test_coder_until_with_a_past_verb_is_an_actual_act(coder: RulesCoder) -> None:
+    events = coder.code_text("Peru froze the joint patrols until Chile stopped its raids.")
+    assert [(e.event_type, e.modality) for e in events if e.event_type == "RETREAT"] == [
+        ("RETREAT", "actual")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "actors"),
+    [
+        ("Drones were used by Iran to strike the tanker.", ("IRN",)),
+        ("Ghana's president said its ships must not be used to attack fishermen.", None),
+        (MEANS, None),
+    ],
+)
+def test_coder_a_means_in_the_passive_is_not_the_actor(
+    coder: RulesCoder, text: str, actors: tuple[str, ...] | None
+) -> None:
+    assaults = [e for e in coder.code_text(text) if e.event_type == "ASSAULT"]
+    assert [e.actor_codes for e in assaults] == ([actors] if actors else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "forbidden"),
+    [
+        ("Peru's navy launched a search-and-rescue operation at the request of Chile.", "CHL"),
+        ("French troops launched an offensive at the request of Mali.", "MLI"),
+        ("Egypt sent aid to Gaza at the invitation of the United Nations.", "IGOUNO"),
+    ],
+)
+def test_coder_whoever_asked_for_an_act_is_not_its_recipient(
+    coder: RulesCoder, text: str, forbidden: str
+) -> None:
+    events = coder.code_text(text)
+    assert not any(forbidden in e.recipient_codes for e in events), [_summary(e) for e in events]
+    assert not any(e.event_type == "ASSAULT" and "rescue" in e.sentence for e in events)
+
+
+def test_coder_ratifying_a_treaty_is_agree(coder: RulesCoder) -> None:
+    event = _one(coder, "Brazil's Senate ratified the trade treaty with Argentina.")
+    assert (event.event_type, event.cameo, event.recipient_codes) == ("AGREE", "057", ("ARG",))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Kenyan ministry praised the Kenyan ministry.",
+        "The Senate approved the treaty, according to the Senate's website.",
+    ],
+)
+def test_coder_no_party_is_its_own_recipient_or_a_source(coder: RulesCoder, text: str) -> None:
+    for event in coder.code_text(text):
+        actor_texts = {a.text.lower().removeprefix("the ") for a in event.actor}
+        recipient_texts = {r.text.lower().removeprefix("the ") for r in event.recipient}
+        assert not actor_texts & recipient_texts
+        assert not any("website" in r.text for r in event.recipient)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Israeli jets struck two cars in Gaza, killing nine people.",
+        "Navy ships attacked three boats, killing 14 people.",
+    ],
+)
+def test_coder_a_death_toll_is_not_a_recipient(coder: RulesCoder, text: str) -> None:
+    events = coder.code_text(text)
+    assert events
+    assert not any("people" in r.text for e in events for r in e.recipient)
+
+
+@pytest.mark.parametrize(
+    ("text", "forbidden"),
+    [
+        ("The US Treasury accused a trading firm of smuggling Iranian oil.", "IRN"),
+        ("Officials accused the network of moving Colombian cocaine.", "COL"),
+        ("The ministry accused them of selling Russian oil.", "RUS"),
+    ],
+)
+def test_coder_goods_are_not_accused(coder: RulesCoder, text: str, forbidden: str) -> None:
+    event = _one(coder, text)
+    assert event.event_type == "ACCUSE"
+    assert not any(forbidden == (r.country or "") for r in event.recipient)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ministry said in Caracas that US forces struck a boat in open waters.",
+        "US jets struck a truck on the highway, an attack that Caracas condemned.",
+    ],
+)
+def test_coder_a_speaker_or_party_place_is_not_the_event_place(
+    coder: RulesCoder, text: str
+) -> None:
+    assault = next(e for e in coder.code_text(text) if e.event_type == "ASSAULT")
+    assert assault.location is None or assault.location.name != "Caracas"
+
+
+@pytest.mark.parametrize(
+    ("text", "actor", "recipient"),
+    [
+        ("Peru demanded that Chile withdraw its warships from the border.", "PER", "CHL"),
+        ("Kenya insisted that Somalia withdraw its troops from the border.", "KEN", "SOM"),
+        (
+            "Egypt demands that Israel immediately cease its raids and withdraw its tanks.",
+            "EGY",
+            "ISR",
+        ),
+    ],
+)
+def test_coder_an_act_demanded_in_a_that_clause_did_not_happen(
+    coder: RulesCoder, text: str, actor: str, recipient: str
+) -> None:
+    events = coder.code_text(text)
+    assert [(e.event_type, e.actor_codes, e.recipient_codes) for e in events] == [
+        ("REQUEST", (actor,), (recipient,))
+    ]

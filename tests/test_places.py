@@ -135,6 +135,11 @@ def test_places_common_word_needs_locative(index: PlaceIndex, sentence: str, sur
         ("A car bomb exploded outside the US embassy in Kabul.", "Kabul"),
         ("Russia and Ukraine traded accusations.", "Russia"),
         ("Michael Jordan gave a speech.", None),
+        # A name before a facility noun names the facility: no town elsewhere of that name.
+        ("Power from the Guri hydroelectric dam failed across Venezuela.", "Venezuela"),
+        ("Engineers inspected the Guri dam on Monday.", None),
+        ("A drone hit the Odesa port in southern Ukraine.", "Ukraine"),
+        ("A drone hit the Odesa port, Ukraine said.", "Odesa"),
     ],
 )
 def test_places_primary_place(index: PlaceIndex, sentence: str, expected: str | None) -> None:
@@ -195,3 +200,11 @@ def test_places_index_works_without_writable_cache(
     blocker = tmp_path / "file-not-dir"
     blocker.write_text("")
     assert load_place_index(blocker / "cache").entries == tiny.entries
+
+
+def test_places_primary_place_skips_excluded_spans(index: PlaceIndex) -> None:
+    sentence = "Officials in Caracas said ships were hit near Aruba."
+    start = sentence.index("Caracas")
+    assert primary_place(sentence, index).name == "Caracas"  # type: ignore[union-attr]
+    found = primary_place(sentence, index, exclude=[(start, start + len("Caracas"))])
+    assert found is not None and found.name == "Aruba"

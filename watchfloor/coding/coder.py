@@ -156,7 +156,7 @@ class CoderResources:
     actors: ActorDictionary
     ontology: OntologyLike
     resolve_date: Callable[..., Any] | None = None
-    primary_place: Callable[[str], Any] | None = None
+    primary_place: Callable[..., Any] | None = None
     count_fatalities: Callable[[str], int | None] | None = None
 
     @classmethod
@@ -243,6 +243,9 @@ class _Draft:
     confidence: float
     token_index: int = -1
     speech_index: int | None = None
+    # Character spans where a place name is no place of this event: a party ("Caracas
+    # condemned ...") or the phrase of the verb that reports it ("said in Caracas that ...").
+    not_places: tuple[tuple[int, int], ...] = ()
 
 
 def _char_span(tokens: Sequence[Token]) -> tuple[int, int]:
@@ -647,6 +650,13 @@ def _obligated_act(clause: Token) -> Token | None:
         return None
     if any(c.dep_ == "aux" and c.lower_ in _OBLIGATION_AUX for c in clause.children):
         return clause
+    if (
+        clause.tag_ == "VB"
+        and clause.dep_ == "ccomp"
+        and any(c.dep_ == "nsubj" for c in clause.children)
+        and not any(c.dep_ in ("aux", "auxpass") for c in clause.children)
+    ):
+        return clause  # a bare verb: "insisted that Israel withdraw"
     if clause.lower_ in ("has", "have", "had", "needs", "need"):
         return next(
             (
@@ -657,6 +667,113 @@ def _obligated_act(clause: Token) -> Token | None:
             None,
         )
     return None
+
+
+def _not_places(
+    view: _Sentence, draft: _Draft, drafts: Sequence[_Draft]
+) -> tuple[tuple[int, int], ...]:
+    """Where in the sentence a place name does not say where ``draft`` happened: the actors
+    of the other acts in it ("an attack that Caracas condemned": for the attack, Caracas is a
+    government, not a place), and, for an act reported by someone else, the reporting verb's
+    own phrase ("the ministry said in Caracas that US forces struck a boat at sea")."""
+    own = {(r.entity.start, r.entity.end) for r in draft.actor}
+    spans = {(r.entity.start, r.entity.end) for d in drafts for r in d.actor} - own
+    if draft.claim is not None and draft.speech_index is not None and draft.token_index >= 0:
+        speech = view.doc[draft.speech_index]
+        act = view.doc[draft.token_index]
+        clause = next((c for c in speech.children if act in c.subtree), None)
+        for token in speech.subtree:
+            if clause is not None and token in clause.subtree:
+                continue
+            spans.add((token.idx, token.idx + len(token.text)))
+    return tuple(sorted(spans))
+
+
+def _without_goods(view: _Sentence, event_type: str, refs: tuple[_Ref, ...]) -> tuple[_Ref, ...]:
+    """One accuses a party, never goods: "accused of moving Venezuelan crude" is not directed
+    at Venezuela (heads of class ``_COMMODITY``)."""
+    if event_type != "ACCUSE":
+        return refs
+    goods = view.book.classes.get("_COMMODITY", frozenset())
+    return tuple(
+        r
+        for r in refs
+        if (head := _span_head(view, r)) is None or noun_lemma(view.book, head) not in goods
+    )
+
+
+def _span_head(view: _Sentence, ref: _Ref) -> Token | None:
+    """The token heading an entity's span (its head lies outside the span)."""
+    start, end = ref.entity.start, ref.entity.end
+    inside = [t for t in view.doc if start <= t.idx < end]
+    for token in inside:
+        if not (start <= token.head.idx < end) or token.head.i == token.i:
+            return token
+    return None
+
+
+def _head_count(view: _Sentence, head: Token, ref: _Ref) -> bool:
+    """True for a bare count of people ("14 people", "dozens of civilians") with no country.
+    Outside the verb's own object ("struck three boats, killing 14 people") it is a toll,
+    never the party the act is directed at."""
+    if ref.entity.country is not None:
+        return False
+    counted = quantity_head(view.book, head)
+    return counted.i != head.i or any(c.dep_ == "nummod" for c in head.children)
+
+
+def _without_tolls(view: _Sentence, drafts: list[_Draft]) -> list[_Draft]:
+    """Drop the toll of an attack coded as an attack of its own: in "struck three boats,
+    killing 14 people" the participle counts the attack's dead (``fatalities``); the dead are
+    not a second target, and a count of people is no party."""
+    assaults = {d.token_index for d in drafts if d.event_type == "ASSAULT"}
+    out = []
+    for draft in drafts:
+        if draft.event_type == "ASSAULT" and draft.token_index >= 0:
+            token = view.doc[draft.token_index]
+            if (
+                token.dep_ == "advcl"
+                and token.tag_ == "VBG"
+                and token.head.i in assaults
+                and not any(r.entity.country for r in draft.recipient)
+            ):
+                continue
+        out.append(draft)
+    return out
+
+
+def _same_party_name(a: _Ref, b: _Ref) -> bool:
+    """The same words name both: one span, or the same text apart from case and "the"."""
+    if (a.entity.start, a.entity.end) == (b.entity.start, b.entity.end):
+        return True
+
+    def norm(text: str) -> str:
+        words = text.lower().split()
+        return " ".join(words[1:] if words[:1] == ["the"] else words)
+
+    return norm(a.entity.text) == norm(b.entity.text)
+
+
+def _source_phrase(token: Token) -> bool:
+    """True for "according to X": X is where the news comes from, never a party of the act."""
+    return token.lower_ == "according" or (
+        token.lower_ == "to" and token.head.lower_ == "according" and token.head.i != token.i
+    )
+
+
+def _behest_phrase(book: PatternBook, token: Token) -> bool:
+    """True for the noun of "at the request of X", "on behalf of X", "at X's invitation" (class
+    ``_BEHEST`` after "at", "on" or "upon"), or for that preposition itself: whoever is named there
+    asked for the act and is not its recipient."""
+    if token.pos_ == "ADP":
+        return token.lower_ in ("at", "on", "upon") and any(
+            c.dep_ == "pobj" and _behest_phrase(book, c) for c in token.children
+        )
+    return (
+        token.dep_ == "pobj"
+        and token.head.lower_ in ("at", "on", "upon")
+        and noun_lemma(book, token) in book.classes.get("_BEHEST", frozenset())
+    )
 
 
 def _passive(token: Token) -> bool:
@@ -906,7 +1023,9 @@ class RulesCoder:
             for d in drafts
             if d.speech_index is not None and d.claim is not None and d.claim.stance != "asserts"
         }
-        return [d for d in drafts if d.token_index not in carriers]
+        kept = [d for d in drafts if d.token_index not in carriers]
+        kept = _without_tolls(view, kept)
+        return [replace(d, not_places=_not_places(view, d, kept)) for d in kept]
 
     def _speech_acts(
         self, view: _Sentence, analyses: dict[int, ClauseAnalysis], consumed: set[int]
@@ -1024,6 +1143,14 @@ class RulesCoder:
             if obj is not None:
                 return tuple(r for r in view.refs(obj) if r.is_actor)
         holder = analysis.subject_verb
+        if (
+            holder.i != token.i
+            and _passive(holder)
+            and any("instrument" in view.book.control_roles(lm) for lm in view.verb_lemmas(holder))
+        ):
+            # "drones were used by Russia to strike Kyiv": the doer is the "by"-phrase, never the
+            # means ("intelligence must not be used to kill" has no doer).
+            return tuple(r for r in view.refs(_agent(holder)) if r.is_actor)
         if holder.pos_ in ("NOUN", "PROPN"):
             # "Iran's plan to expel", "Iran announced a plan to expel"
             possessor = next((c for c in holder.children if c.dep_ == "poss"), None)
@@ -1119,7 +1246,9 @@ class RulesCoder:
             # The object of a pattern that names the object's kind ("withdrew its ambassador",
             # "mobilised troops") or the recipient's preposition is never the recipient.
             skip_object = pattern.obj is not None or any(p.recipient for p in pattern.preps)
-            party = self._nearest_party(view, token, actors, governed, skip_object)
+            party = _without_goods(
+                view, event_type, self._nearest_party(view, token, actors, governed, skip_object)
+            )
             if party:
                 recipients = party
         elif len(actors) == 1 and not any(r.entity.country for r in recipients):
@@ -1127,7 +1256,9 @@ class RulesCoder:
             # a country ("mobilised forces for an offensive against Mali"): a party of a known
             # country in the verb's own phrase is the safer recipient.
             skip_object = pattern.obj is not None or any(p.recipient for p in pattern.preps)
-            party = self._nearest_party(view, token, actors, governed, skip_object)
+            party = _without_goods(
+                view, event_type, self._nearest_party(view, token, actors, governed, skip_object)
+            )
             if any(r.entity.country for r in party):
                 recipients = party
         return self._finish(
@@ -1220,6 +1351,8 @@ class RulesCoder:
             seen.add(token.i)
             is_noun = token.pos_ in ("NOUN", "PROPN")
             for child in token.children:
+                if _behest_phrase(view.book, child) or _source_phrase(child):
+                    continue
                 if child.dep_ in ("dobj", "dative", "pobj", "obj") and child.pos_ in (
                     "NOUN",
                     "PROPN",
@@ -1249,7 +1382,9 @@ class RulesCoder:
             refs = tuple(
                 r
                 for r in view.refs(head)
-                if r.is_actor and (r.entity.start, r.entity.end) not in actor_spans
+                if r.is_actor
+                and (r.entity.start, r.entity.end) not in actor_spans
+                and not (head.head.i != verb.i and _head_count(view, head, r))
             )
             if refs:
                 return refs
@@ -1262,9 +1397,12 @@ class RulesCoder:
             token, depth = frontier.pop()
             if depth > 5:
                 continue
-            if token.dep_ in ("ccomp", "advcl", "relcl", "parataxis", "acl") and any(
-                c.dep_ in ("nsubj", "nsubjpass") for c in token.children
-            ):
+            if (
+                token.dep_ in ("ccomp", "advcl", "relcl", "parataxis", "acl")
+                or (token.dep_ == "conj" and token.pos_ in ("VERB", "AUX"))
+            ) and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children):
+                continue
+            if _behest_phrase(view.book, token) or _source_phrase(token):
                 continue
             own_object = skip_object and depth == 1 and token.dep_ in ("dobj", "obj")
             if token.pos_ in ("NOUN", "PROPN") and token.i > verb.i and not own_object:
@@ -1274,7 +1412,9 @@ class RulesCoder:
             refs = tuple(
                 r
                 for r in view.refs(head)
-                if r.dictionary and (r.entity.start, r.entity.end) not in actor_spans
+                if r.dictionary
+                and (r.entity.start, r.entity.end) not in actor_spans
+                and not (head.head.i != verb.i and _head_count(view, head, r))
             )
             if refs:
                 return refs
@@ -1298,6 +1438,11 @@ class RulesCoder:
         out: list[_Ref] = []
         seen: set[tuple[int, int]] = set()
         for head in heads:
+            if _behest_phrase(view.book, head):
+                continue
+            if head.tag_ in ("WDT", "WP") and head.head.dep_ == "relcl":
+                # "the tankers that it accused of ...": the relative pronoun is its antecedent.
+                head = head.head.head
             target = quantity_head(view.book, head)
             nominal_actor = (
                 self._nominal_actor(view, target)
@@ -1468,6 +1613,9 @@ class RulesCoder:
     ) -> _Draft | None:
         book = view.book
         ontology = self.resources.ontology
+        # No party is its own recipient ("the ministry's website ... the ministry's website").
+        recipients = tuple(r for r in recipients if not any(_same_party_name(r, a) for a in actors))
+        recipients = _without_goods(view, event_type, recipients)
         if self.settings.require_dictionary_actor and not any(
             r.dictionary for r in (*actors, *recipients)
         ):
@@ -1616,11 +1764,11 @@ class RulesCoder:
     def _place_and_toll(
         self, draft: _Draft, cache: dict[int, tuple[date | None, Location | None, int | None]]
     ) -> tuple[Location | None, int | None]:
-        key = hash(draft.sentence)
+        key = hash((draft.sentence, draft.not_places))
         if key not in cache:
             location = None
             if self.resources.primary_place is not None:
-                place = self.resources.primary_place(draft.sentence)
+                place = self.resources.primary_place(draft.sentence, exclude=draft.not_places)
                 if place is not None:
                     location = Location(
                         name=place.name, country=place.country, lat=place.lat, lon=place.lon

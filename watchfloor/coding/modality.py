@@ -40,6 +40,9 @@ FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "ll"})
 WOULD_AUX = frozenset({"would", "'d"})
 HYPOTHETICAL_AUX = frozenset({"could", "may", "might", "can", "ca", "should", "must", "ought"})
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether"})
+# "until Russia withdraws" names a condition still to be met (present tense only: "until the
+# troops withdrew" says the withdrawal happened).
+PENDING_MARKS = frozenset({"until", "till", "til"})
 NEGATIONS = frozenset({"not", "n't", "never", "no"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 
@@ -143,7 +146,7 @@ def _is_event_verb(book: PatternBook, lemmas: tuple[str, ...]) -> bool:
 def _control_roles(book: PatternBook, token: Token, lemma_of: LemmaFn) -> frozenset[str]:
     roles: set[str] = set()
     for lemma in lemma_of(token) + (token.lower_,):
-        roles |= book.control_roles(lemma) - {"support", "object", "silent"}
+        roles |= book.control_roles(lemma) - {"support", "object", "silent", "instrument"}
     return frozenset(roles)
 
 
@@ -169,6 +172,18 @@ def analyse_clause(book: PatternBook, trigger: Token, lemma_of: LemmaFn) -> Clau
                 # denies is the one said to have acted.
                 speech, stance = head, speech_stance
                 speaker = subject_of(head)
+                subject_verb = head
+                break
+            if _passive(head) and any(
+                "instrument" in book.control_roles(lemma) for lemma in head_lemmas
+            ):
+                # "intelligence must not be used to kill": the subject is the means, not the
+                # doer; the doer is the "by"-phrase, if any. The act is as real as "be used".
+                h_neg, h_fut, h_hyp, h_would = _markers(head)
+                negated |= h_neg
+                future |= h_fut
+                hypothetical |= h_hyp
+                would |= h_would
                 subject_verb = head
                 break
             roles = _control_roles(book, head, lemma_of)
@@ -242,6 +257,17 @@ def analyse_clause(book: PatternBook, trigger: Token, lemma_of: LemmaFn) -> Clau
             if speech_stance:
                 speech, stance = head, speech_stance
                 speaker = subject_of(head)
+            elif dep == "ccomp" and _subjunctive(node) and _is_event_verb(book, head_lemmas):
+                # "demands that the US withdraw its ships": a bare verb after an event verb is
+                # the act asked for; it refines the demand and did not happen.
+                governor = head
+            break
+        if dep in ("acl", "advcl") and head.lower_ == "order" and head.head.lower_ == "in":
+            # "sent troops in order to attack": a goal, done (if at all) by the verb's subject.
+            hypothetical = True
+            verb = head.head.head
+            if not _has_subject(node) and verb.pos_ in ("VERB", "AUX"):
+                subject_verb = verb
             break
         if dep == "acl" and head.pos_ in ("NOUN", "PROPN") and _infinitive(node):
             noun_lemma = book.lexicon.noun_lemma(head.lower_)
@@ -283,8 +309,11 @@ def analyse_clause(book: PatternBook, trigger: Token, lemma_of: LemmaFn) -> Clau
                     speech, stance, speaker = noun, noun_stance, None
             break
         if dep == "advcl":
-            if any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in node.children):
+            if _conditional_clause(node):
                 hypothetical = True
+                # "sent troops so as to attack": the goal of the main clause's subject.
+                if not _has_subject(node) and subject_verb.i == node.i:
+                    subject_verb = head
                 break
             # "..., calling for talks", "met Y to discuss trade": without a subject of its own,
             # the clause's act is done by the main clause's subject, and is reported with it.
@@ -315,6 +344,28 @@ def analyse_clause(book: PatternBook, trigger: Token, lemma_of: LemmaFn) -> Clau
         stance=stance,
         speaker_head=speaker,
     )
+
+
+def _passive(token: Token) -> bool:
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
+
+
+def _subjunctive(verb: Token) -> bool:
+    """A bare verb with a singular subject: "(demands) that Iran withdraw", also when the
+    tagger takes it for a present tense ("that the country cease")."""
+    if verb.tag_ == "VB":
+        return not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return verb.tag_ == "VBP" and subject is not None and subject.tag_ in ("NN", "NNP")
+
+
+def _conditional_clause(clause: Token) -> bool:
+    """True for an adverbial clause whose act is a condition or a goal, not a fact: "if ...",
+    "unless ...", "so that ...", "until Russia withdraws" (but not "until it withdrew")."""
+    marks = {c.lower_ for c in clause.children if c.dep_ == "mark"}
+    if marks & CONDITIONAL_MARKS or "lest" in marks or "so" in marks and marks & {"that", "as"}:
+        return True
+    return bool(marks & PENDING_MARKS) and clause.tag_ in ("VBZ", "VBP", "VB")
 
 
 def _speech_stance(book: PatternBook, lemmas: tuple[str, ...]) -> str | None:

@@ -529,6 +529,7 @@ def _load(directory: Path) -> PatternBook:
             "refuse",
             "object",
             "silent",
+            "instrument",
         }:
             raise PatternError(f"control.tsv:{number}: expected lemma and a known role")
         control.setdefault(cells[0], set()).add(cells[1])
@@ -785,7 +786,10 @@ def match_verb(
     infinitive = any(c.dep_ == "xcomp" for c in token.children)
     has_object = obj is not None or (
         clausal
-        and not any(book.control_roles(lemma) - {"support", "object", "silent"} for lemma in lemmas)
+        and not any(
+            book.control_roles(lemma) - {"support", "object", "silent", "instrument"}
+            for lemma in lemmas
+        )
     )
     best: tuple[tuple[int, int], VerbMatch] | None = None
     for lemma in lemmas:

@@ -38,7 +38,7 @@ import pickle
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -421,16 +421,26 @@ def find_places(sentence: str, index: PlaceIndex | None = None) -> list[Place]:
     return [place for place, _ in _find(sentence, index or _default_index())]
 
 
-def primary_place(sentence: str, index: PlaceIndex | None = None) -> Place | None:
+def primary_place(
+    sentence: str,
+    index: PlaceIndex | None = None,
+    exclude: Sequence[tuple[int, int]] = (),
+) -> Place | None:
     """The place where the sentence's event most likely happened, or None.
 
     Prefers a place governed by a locative preposition ("in", "at", "near", "off", "outside",
-    "over"), then cities over regions and seas over countries, then the first mention.
+    "over"), then cities over regions and seas over countries, then the first mention. A name
+    overlapping a character span in ``exclude`` (a party of the event, the phrase of the verb
+    that reports it) is not considered.
 
     >>> primary_place("Ukraine said a drone struck a depot near Odesa.").name
     'Odesa'
     """
-    found = _find(sentence, index or _default_index())
+    found = [
+        item
+        for item in _find(sentence, index or _default_index())
+        if not any(start < item[0].end and item[0].start < end for start, end in exclude)
+    ]
     if not found:
         return None
     rank = {"city": 0, "region": 1, "sea": 1, "country": 2}
@@ -478,7 +488,31 @@ def _find(sentence: str, index: PlaceIndex) -> list[tuple[Place, bool]]:
         place = Place(name, country, lat, lon, start, end, kind)  # type: ignore[arg-type]
         results.append((place, governed))
         previous_end, previous_governed, previous_cued = end, governed, cued
-    return results
+    return [
+        (place, governed)
+        for place, governed in results
+        if not _names_facility(sentence, place)
+        or any(other.country == place.country for other, _ in results if other is not place)
+    ]
+
+
+def _names_facility(sentence: str, place: Place) -> bool:
+    """True when a city name is followed by a facility noun ("... hydroelectric dam", "... oil
+    refinery"): it names the facility, which need not be near a town of that name."""
+    if place.kind != "city":
+        return False
+    facilities = _facility_words()
+    for position, match in enumerate(_NEXT_WORD_RE.finditer(sentence[place.end : place.end + 60])):
+        if position and match.start() > 0 and sentence[place.end + match.start() - 1] != " ":
+            return False  # punctuation ends the phrase
+        word = match.group().lower()
+        if word in facilities or (word.endswith("s") and word[:-1] in facilities):
+            return True
+        # Up to two lower-case modifiers in between ("hydroelectric", "oil"); a function word
+        # ends the phrase ("Kyiv to the port").
+        if position >= 2 or not match.group().islower() or word in _FUNCTION_WORDS:
+            return False
+    return False
 
 
 def _match_spans(
@@ -552,6 +586,18 @@ def _is_name_word(word: str, *, at_sentence_start: bool) -> bool:
         return False
     # A capitalised first word ending like a verb ("Visiting Kyiv") is not a first name.
     return not (at_sentence_start and word.endswith(("ing", "ed")))
+
+
+_NEXT_WORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]*")
+_FUNCTION_WORDS = frozenset(
+    """a an the and or but to of in on at by for from with into onto over under near as that
+    which who is are was were be been has have had will would said says""".split()  # noqa: SIM905
+)
+
+
+@lru_cache(maxsize=1)
+def _facility_words() -> frozenset[str]:
+    return _words("facility_words.txt")
 
 
 @lru_cache(maxsize=1)
