@@ -7,7 +7,13 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from watchfloor.api import IngestReport, Watchfloor, code_documents, demo_articles_path
+from watchfloor.api import (
+    IngestReport,
+    Watchfloor,
+    code_documents,
+    demo_articles_path,
+    demo_sources,
+)
 from watchfloor.errors import WatchfloorError
 from watchfloor.records import (
     Alert,
@@ -62,6 +68,7 @@ __all__ = [
     "__version__",
     "code_documents",
     "demo_articles_path",
+    "demo_sources",
     "load_settings",
     "open_store",
 ]
