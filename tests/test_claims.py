@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import analysis_fixtures
 import pytest
 from typer.testing import CliRunner
 
@@ -26,19 +24,7 @@ from watchfloor.analysis.corrections import add_correction
 from watchfloor.records import ClaimStanceRecord
 from watchfloor.store import open_store
 
-
-def _load_fixtures() -> ModuleType:
-    path = Path(__file__).parent / "fixtures" / "analysis" / "fixture_loader.py"
-    if "analysis_fixture_loader" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("analysis_fixture_loader", path)
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["analysis_fixture_loader"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["analysis_fixture_loader"]
-
-
-fx = _load_fixtures()
+fx = analysis_fixtures.load()
 SOURCES = fx.fixture_sources()
 ALL = LedgerSettings(explicit_only=False)
 T0 = datetime(2026, 10, 1, 12, tzinfo=UTC)

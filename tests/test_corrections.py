@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
-import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import analysis_fixtures
 import pytest
 from typer.testing import CliRunner
 
@@ -25,19 +23,7 @@ from watchfloor.analysis.corrections import (
 )
 from watchfloor.store import EventQuery, Store, open_store
 
-
-def _load_fixtures() -> ModuleType:
-    path = Path(__file__).parent / "fixtures" / "analysis" / "fixture_loader.py"
-    if "analysis_fixture_loader" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("analysis_fixture_loader", path)
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["analysis_fixture_loader"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["analysis_fixture_loader"]
-
-
-fx = _load_fixtures()
+fx = analysis_fixtures.load()
 T0 = datetime(2026, 10, 21, 9, tzinfo=UTC)
 SPECS: list[dict[str, Any]] = [
     {

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import analysis_fixtures
 import pytest
 from typer.testing import CliRunner
 
@@ -27,19 +25,7 @@ from watchfloor.analysis.stories import (
 from watchfloor.records import Article
 from watchfloor.store import Store, open_store
 
-
-def _load_fixtures() -> ModuleType:
-    path = Path(__file__).parent / "fixtures" / "analysis" / "fixture_loader.py"
-    if "analysis_fixture_loader" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("analysis_fixture_loader", path)
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["analysis_fixture_loader"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["analysis_fixture_loader"]
-
-
-fx = _load_fixtures()
+fx = analysis_fixtures.load()
 ARTICLES, EXPECTED = fx.story_articles()
 BY_ID = {a.id: a for a in ARTICLES}
 
