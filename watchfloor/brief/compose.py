@@ -1845,26 +1845,21 @@ def faq_entries(b: Builder, claims: Sequence[ClaimView], limit: int = MAX_FAQ) -
             *f["estimate"].figures,
         )
         evidence = []
-        if f["reports"]:
-            evidence.append(
-                b.event_draft(f["reports"], lead="Reported: ", kind="evidence", basis=basis)
-            )
-        for stance in f["found_reports"][: 2 if not f["reports"] else 1]:
-            evidence.append(
-                b.quote_draft(
-                    stance, lead="Reported (found by text search, not coded): ", basis=basis
+        for label, coded, found in (
+            ("Reported", f["reports"], f["found_reports"]),
+            ("Denied", f["denials"], f["found_denials"]),
+        ):
+            if coded:
+                evidence.append(
+                    b.event_draft(coded, lead=f"{label}: ", kind="evidence", basis=basis)
                 )
-            )
-        if f["denials"]:
-            evidence.append(
-                b.event_draft(f["denials"], lead="Denied: ", kind="evidence", basis=basis)
-            )
-        for stance in f["found_denials"][: 2 if not f["denials"] else 1]:
-            evidence.append(
-                b.quote_draft(
-                    stance, lead="Denied (found by text search, not coded): ", basis=basis
+            # text-search finds fill in where the coder missed: two at most, one beside coded
+            for stance in found[: 1 if coded else 2]:
+                evidence.append(
+                    b.quote_draft(
+                        stance, lead=f"{label} (found by text search, not coded): ", basis=basis
+                    )
                 )
-            )
         if f["confirmations"]:
             evidence.append(
                 b.event_draft(f["confirmations"], lead="Confirmed: ", kind="evidence", basis=basis)
